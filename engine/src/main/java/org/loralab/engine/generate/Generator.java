@@ -1,0 +1,118 @@
+package org.loralab.engine.generate;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.progress.ProgressListener;
+
+/**
+ * Autoregressive generation with a KV cache for a batch of tokenized prompts: greedy, sampling
+ * (temperature, top-k, top-p, seeded per prompt) or beam search. Returns the generated ids of each
+ * prompt without the prompt and without the stopping EOS token.
+ */
+public final class Generator {
+
+    private final CausalLM model;
+
+    public Generator(CausalLM model) {
+        this.model = model;
+    }
+
+    public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg) {
+        return generate(prompts, cfg, ProgressListener.NONE);
+    }
+
+    public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener) {
+        cfg.validate();
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i) == null || prompts.get(i).length == 0) {
+                throw new IllegalArgumentException("prompt " + i + " has no tokens");
+            }
+            for (long id : prompts.get(i)) {
+                if (id < 0 || id >= model.config().vocabSize()) {
+                    throw new IllegalArgumentException("prompt " + i + " has token id " + id
+                            + " outside the vocabulary (size " + model.config().vocabSize() + ")");
+                }
+            }
+        }
+        if (prompts.isEmpty() || cfg.maxNewTokens() == 0) {
+            List<long[]> empty = new ArrayList<>();
+            prompts.forEach(p -> empty.add(new long[0]));
+            return empty;
+        }
+        if (cfg.numBeams() > 1) {
+            return new BeamSearch(model, cfg, padId(cfg)).run(prompts, listener);
+        }
+        return sampleOrGreedy(prompts, cfg, listener);
+    }
+
+    static long padId(GenerationConfig cfg) {
+        if (cfg.padTokenId() != null) {
+            return cfg.padTokenId();
+        }
+        return cfg.eosTokenIds().isEmpty() ? 0 : cfg.eosTokenIds().get(0);
+    }
+
+    private List<long[]> sampleOrGreedy(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener) {
+        int b = prompts.size();
+        List<List<Long>> out = new ArrayList<>();
+        Random[] randoms = new Random[b];
+        for (int r = 0; r < b; r++) {
+            out.add(new ArrayList<>());
+            randoms[r] = new Random(cfg.seed() * 1_000_003L + r);
+        }
+        boolean[] finished = new boolean[b];
+        long pad = padId(cfg);
+        try (DecodeSession session = new DecodeSession(model, prompts, pad)) {
+            NDArray logits = session.prefill();
+            for (int step = 0; step < cfg.maxNewTokens(); step++) {
+                listener.checkCancelled();
+                long[] next = pick(logits, cfg, randoms);
+                logits.close();
+                int open = 0;
+                for (int r = 0; r < b; r++) {
+                    if (finished[r]) {
+                        next[r] = pad;
+                        continue;
+                    }
+                    if (cfg.eosTokenIds().contains(next[r])) {
+                        finished[r] = true;
+                    } else {
+                        out.get(r).add(next[r]);
+                        open++;
+                    }
+                }
+                listener.onProgress(step + 1, cfg.maxNewTokens(), "generated token " + (step + 1));
+                if (open == 0 || step == cfg.maxNewTokens() - 1) {
+                    break;
+                }
+                logits = session.step(next);
+            }
+        }
+        List<long[]> result = new ArrayList<>();
+        for (List<Long> tokens : out) {
+            result.add(tokens.stream().mapToLong(Long::longValue).toArray());
+        }
+        return result;
+    }
+
+    private static long[] pick(NDArray logits, GenerationConfig cfg, Random[] randoms) {
+        if (!cfg.doSample()) {
+            try (NDArray argMax = logits.argMax(1)) {
+                return argMax.toLongArray();
+            }
+        }
+        int b = (int) logits.getShape().get(0);
+        int v = (int) logits.getShape().get(1);
+        float[] all = logits.toFloatArray();
+        long[] next = new long[b];
+        float[] row = new float[v];
+        for (int r = 0; r < b; r++) {
+            System.arraycopy(all, r * v, row, 0, v);
+            next[r] = TokenSampler.sample(row, cfg, randoms[r]);
+        }
+        return next;
+    }
+}

@@ -1,0 +1,194 @@
+package org.loralab.engine.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Embedding;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A Llama-family decoder (Llama, Qwen2, Qwen3) written with DJL NDArray operations over the
+ * PyTorch engine, its weights read from a HF checkpoint folder.
+ */
+public final class CausalLM implements AutoCloseable {
+
+    private static final float MASKED = -1e9f;
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final NDArray embedTokens;
+    private final List<DecoderLayer> layers;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
+    private final Rotary rotary;
+
+    private CausalLM(ModelConfig config, NDManager manager, DataType dtype, NDArray embedTokens,
+            List<DecoderLayer> layers, NDArray finalNorm, NDArray lmHead) {
+        this.config = config;
+        this.manager = manager;
+        this.dtype = dtype;
+        this.embedTokens = embedTokens;
+        this.layers = layers;
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
+        this.rotary = new Rotary(manager, config.rope());
+    }
+
+    /** Loads config.json and the safetensors weights of {@code dir}. */
+    public static CausalLM load(Path dir, ModelOptions options) throws IOException {
+        ModelConfig config = ModelConfig.load(dir);
+        Device device = options.resolveDevice();
+        DataType dtype = options.resolveDtype(device, config.torchDtype());
+        Checkpoint ckpt = Checkpoint.open(dir);
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            return new WeightLoader(ckpt, config, manager, dtype, device).load();
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Reads the tensors for each module, checking shapes against config.json. */
+    private record WeightLoader(Checkpoint ckpt, ModelConfig c, NDManager m, DataType dtype, Device device) {
+
+        CausalLM load() throws IOException {
+            int h = c.hiddenSize();
+            NDArray embed = tensor("model.embed_tokens.weight", c.vocabSize(), h);
+            List<DecoderLayer> layers = new ArrayList<>();
+            for (int i = 0; i < c.numLayers(); i++) {
+                layers.add(layer(i));
+            }
+            NDArray norm = tensor("model.norm.weight", h);
+            NDArray head = c.tieWordEmbeddings() || !ckpt.has("lm_head.weight") ? embed
+                    : tensor("lm_head.weight", c.vocabSize(), h);
+            return new CausalLM(c, m, dtype, embed, Collections.unmodifiableList(layers), norm, head);
+        }
+
+        private DecoderLayer layer(int i) throws IOException {
+            String p = "model.layers." + i + ".";
+            int h = c.hiddenSize();
+            int qOut = c.numHeads() * c.headDim();
+            int kvOut = c.numKvHeads() * c.headDim();
+            int ff = c.intermediateSize();
+            boolean qkNorm = c.architecture().qkNorm();
+            return new DecoderLayer(i,
+                    tensor(p + "input_layernorm.weight", h),
+                    tensor(p + "post_attention_layernorm.weight", h),
+                    linear(p + "self_attn.q_proj", qOut, h, c.qkvBias()),
+                    linear(p + "self_attn.k_proj", kvOut, h, c.qkvBias()),
+                    linear(p + "self_attn.v_proj", kvOut, h, c.qkvBias()),
+                    linear(p + "self_attn.o_proj", h, qOut, c.outputBias()),
+                    qkNorm ? tensor(p + "self_attn.q_norm.weight", c.headDim()) : null,
+                    qkNorm ? tensor(p + "self_attn.k_norm.weight", c.headDim()) : null,
+                    linear(p + "mlp.gate_proj", ff, h, c.mlpBias()),
+                    linear(p + "mlp.up_proj", ff, h, c.mlpBias()),
+                    linear(p + "mlp.down_proj", h, ff, c.mlpBias()));
+        }
+
+        private LinearLayer linear(String module, int out, int in, boolean bias) throws IOException {
+            return new LinearLayer(module, tensor(module + ".weight", out, in), bias ? tensor(module + ".bias", out) : null);
+        }
+
+        private NDArray tensor(String name, long... shape) throws IOException {
+            return ckpt.load(m, name, new Shape(shape), dtype, device);
+        }
+    }
+
+    /**
+     * Runs the decoder over {@code inputIds} (batch, seq) continuing from {@code cache}.
+     *
+     * @param inputIds token ids, int64 (batch, seq)
+     * @param positionIds rotary positions, int64 (batch, seq)
+     * @param keyMask 1 for real tokens, 0 for padding, over all cached plus new positions (batch, past + seq)
+     * @param cache the key/value cache to extend, or null for a stateless pass
+     * @param lastPositionOnly compute logits only for the last position (generation)
+     * @return float32 logits (batch, seq or 1, vocab), owned by the caller
+     */
+    public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray keyMask, KvCache cache, boolean lastPositionOnly) {
+        try (NDScope scope = new NDScope()) {
+            long t = inputIds.getShape().get(1);
+            long past = cache == null ? 0 : cache.length();
+            NDArray x = Embedding.embedding(inputIds, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+            Rotary.Angles angles = rotary.angles(positionIds, dtype);
+            NDArray bias = attentionBias(keyMask, past, t);
+            for (DecoderLayer layer : layers) {
+                x = layer.forward(x, angles, bias, cache, config, config.rmsNormEps());
+            }
+            if (lastPositionOnly) {
+                x = x.get(":, -1:, :");
+            }
+            NDArray logits = DecoderLayer.rmsNorm(x, finalNorm, config.rmsNormEps());
+            logits = ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+            NDScope.unregister(logits);
+            scope.suppressNotUsedWarning();
+            return logits;
+        }
+    }
+
+    /**
+     * Additive mask (batch, 1, 1, seq, past + seq): 0 where query t may attend key s (causal and
+     * not padding), a large negative number elsewhere. Finite, so a fully padded row stays NaN-free.
+     */
+    private NDArray attentionBias(NDArray keyMask, long past, long t) {
+        long b = keyMask.getShape().get(0);
+        long s = keyMask.getShape().get(1);
+        if (s != past + t) {
+            throw new IllegalArgumentException("key mask covers " + s + " positions, expected cache "
+                    + past + " + input " + t);
+        }
+        NDManager m = keyMask.getManager();
+        NDArray keyIdx = m.arange(s).reshape(1, s);
+        NDArray queryIdx = m.arange(past, past + t).reshape(t, 1);
+        NDArray causal = keyIdx.lte(queryIdx).reshape(1, 1, 1, t, s);
+        NDArray allowed = causal.logicalAnd(keyMask.toType(DataType.BOOLEAN, false).reshape(b, 1, 1, 1, s));
+        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The manager that owns the weights; callers create inputs in a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public List<DecoderLayer> layers() {
+        return layers;
+    }
+
+    /** Every projection of every layer, by HF module path. */
+    public List<LinearLayer> linearLayers() {
+        List<LinearLayer> all = new ArrayList<>();
+        for (DecoderLayer l : layers) {
+            Collections.addAll(all, l.linearLayers());
+        }
+        return all;
+    }
+
+    public KvCache newCache() {
+        return new KvCache(layers.size());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

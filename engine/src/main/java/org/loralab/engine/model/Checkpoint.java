@@ -1,0 +1,128 @@
+package org.loralab.engine.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.loralab.engine.io.SafetensorsFile;
+
+/**
+ * The tensors of a HF checkpoint folder: one {@code model.safetensors}, shards listed in
+ * {@code model.safetensors.index.json}, or any set of {@code *.safetensors} files.
+ */
+public final class Checkpoint {
+
+    private final Path dir;
+    private final Map<String, SafetensorsFile> fileOfTensor;
+
+    private Checkpoint(Path dir, Map<String, SafetensorsFile> fileOfTensor) {
+        this.dir = dir;
+        this.fileOfTensor = fileOfTensor;
+    }
+
+    public static Checkpoint open(Path dir) throws IOException {
+        Path index = dir.resolve("model.safetensors.index.json");
+        Map<String, SafetensorsFile> byTensor = new HashMap<>();
+        if (Files.isRegularFile(index)) {
+            JsonObject weightMap;
+            try {
+                weightMap = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8))
+                        .getAsJsonObject().getAsJsonObject("weight_map");
+            } catch (RuntimeException e) {
+                throw new IOException(index + ": not a valid safetensors index: " + e.getMessage(), e);
+            }
+            if (weightMap == null) {
+                throw new IOException(index + ": missing 'weight_map'");
+            }
+            Map<String, SafetensorsFile> shards = new HashMap<>();
+            for (String tensor : weightMap.keySet()) {
+                String shardName = weightMap.get(tensor).getAsString();
+                Path shard = dir.resolve(shardName).normalize();
+                if (!shard.startsWith(dir.normalize())) {
+                    throw new IOException(index + ": shard '" + shardName + "' lies outside the model folder");
+                }
+                if (!Files.isRegularFile(shard)) {
+                    throw new NoSuchFileException(shard.toString(), null, "shard named by " + index.getFileName() + " is missing");
+                }
+                SafetensorsFile file = shards.get(shardName);
+                if (file == null) {
+                    file = SafetensorsFile.open(shard);
+                    shards.put(shardName, file);
+                }
+                if (!file.tensors().containsKey(tensor)) {
+                    throw new IOException(shard + ": index says it holds '" + tensor + "' but it does not");
+                }
+                byTensor.put(tensor, file);
+            }
+        } else {
+            List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
+                ds.forEach(files::add);
+            }
+            if (files.isEmpty()) {
+                throw new NoSuchFileException(dir.toString(), null, "the model folder has no *.safetensors file");
+            }
+            Collections.sort(files);
+            for (Path p : files) {
+                SafetensorsFile file = SafetensorsFile.open(p);
+                for (String tensor : file.tensors().keySet()) {
+                    SafetensorsFile previous = byTensor.put(tensor, file);
+                    if (previous != null) {
+                        throw new IOException("tensor '" + tensor + "' appears in both " + previous.file() + " and " + p);
+                    }
+                }
+            }
+        }
+        return new Checkpoint(dir, byTensor);
+    }
+
+    public Set<String> tensorNames() {
+        return Collections.unmodifiableSet(fileOfTensor.keySet());
+    }
+
+    public boolean has(String name) {
+        return fileOfTensor.containsKey(name);
+    }
+
+    /**
+     * Loads a tensor, checks its shape, converts it to {@code dtype} and moves it to {@code device}.
+     * Errors name the tensor and the file.
+     */
+    public NDArray load(NDManager manager, String name, Shape expected, DataType dtype, Device device) throws IOException {
+        SafetensorsFile file = fileOfTensor.get(name);
+        if (file == null) {
+            throw new IOException(dir + ": checkpoint has no tensor '" + name + "'");
+        }
+        Shape actual = file.info(name).djlShape();
+        if (!actual.equals(expected)) {
+            throw new IOException(file.file() + ": tensor '" + name + "' has shape " + actual
+                    + " but config.json implies " + expected);
+        }
+        NDArray raw = file.load(manager, name);
+        NDArray typed = raw.getDataType() == dtype ? raw : raw.toType(dtype, false);
+        NDArray placed = typed.toDevice(device, false);
+        if (typed != raw) {
+            raw.close();
+        }
+        if (placed != typed) {
+            typed.close();
+        }
+        placed.setName(name);
+        return placed;
+    }
+}

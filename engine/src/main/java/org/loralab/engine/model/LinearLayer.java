@@ -1,0 +1,64 @@
+package org.loralab.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+
+/**
+ * One frozen projection {@code y = x W^T + b} named by its HF module path (for example
+ * {@code model.layers.0.self_attn.q_proj}), with an optional adapter whose output is added: the
+ * hook through which LoRA attaches without touching the base weights.
+ */
+public final class LinearLayer {
+
+    /** Something added to a linear layer's output, such as a LoRA update. */
+    @FunctionalInterface
+    public interface Adapter {
+        NDArray delta(NDArray input);
+    }
+
+    private final String modulePath;
+    private final NDArray weight;
+    private final NDArray bias;
+    private Adapter adapter;
+
+    public LinearLayer(String modulePath, NDArray weight, NDArray bias) {
+        this.modulePath = modulePath;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray y = bias == null ? Linear.linear(x, weight).singletonOrThrow()
+                : Linear.linear(x, weight, bias).singletonOrThrow();
+        return adapter == null ? y : y.add(adapter.delta(x));
+    }
+
+    public String modulePath() {
+        return modulePath;
+    }
+
+    /** The weight as stored by HF: shape (out_features, in_features). */
+    public NDArray weight() {
+        return weight;
+    }
+
+    public NDArray bias() {
+        return bias;
+    }
+
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    public void setAdapter(Adapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public long inFeatures() {
+        return weight.getShape().get(1);
+    }
+
+    public long outFeatures() {
+        return weight.getShape().get(0);
+    }
+}

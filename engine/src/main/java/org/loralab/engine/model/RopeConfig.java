@@ -1,0 +1,65 @@
+package org.loralab.engine.model;
+
+import com.google.gson.JsonObject;
+
+/**
+ * Rotary embedding frequencies: {@code rope_theta} plus the {@code rope_scaling} variants we
+ * support, computed exactly as transformers' {@code modeling_rope_utils} does.
+ */
+public record RopeConfig(double theta, String type, double factor, double lowFreqFactor, double highFreqFactor,
+        int originalMaxPositions, int dim) {
+
+    public static RopeConfig parse(double theta, JsonObject scaling, int headDim) {
+        if (scaling == null) {
+            return new RopeConfig(theta, "default", 1, 1, 1, 0, headDim);
+        }
+        String type = scaling.has("rope_type") ? scaling.get("rope_type").getAsString()
+                : scaling.has("type") ? scaling.get("type").getAsString() : "default";
+        double factor = scaling.has("factor") ? scaling.get("factor").getAsDouble() : 1.0;
+        switch (type) {
+            case "default":
+                return new RopeConfig(theta, "default", 1, 1, 1, 0, headDim);
+            case "linear":
+                return new RopeConfig(theta, type, factor, 1, 1, 0, headDim);
+            case "llama3":
+                return new RopeConfig(theta, type, factor,
+                        scaling.get("low_freq_factor").getAsDouble(),
+                        scaling.get("high_freq_factor").getAsDouble(),
+                        scaling.get("original_max_position_embeddings").getAsInt(), headDim);
+            default:
+                throw new IllegalArgumentException("rope_scaling type '" + type
+                        + "' is not supported (supported: default, linear, llama3)");
+        }
+    }
+
+    /** The inverse frequencies, one per pair of rotated dimensions. */
+    public float[] inverseFrequencies() {
+        int half = dim / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            // transformers computes base ** (arange(0, dim, 2) / dim) in float32 then inverts.
+            double f = 1.0 / Math.pow(theta, (2.0 * i) / dim);
+            if ("linear".equals(type)) {
+                f /= factor;
+            } else if ("llama3".equals(type)) {
+                f = llama3(f);
+            }
+            inv[i] = (float) f;
+        }
+        return inv;
+    }
+
+    private double llama3(double invFreq) {
+        double lowFreqWavelen = originalMaxPositions / lowFreqFactor;
+        double highFreqWavelen = originalMaxPositions / highFreqFactor;
+        double wavelen = 2 * Math.PI / invFreq;
+        if (wavelen < highFreqWavelen) {
+            return invFreq;
+        }
+        if (wavelen > lowFreqWavelen) {
+            return invFreq / factor;
+        }
+        double smooth = (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        return (1 - smooth) * invFreq / factor + smooth * invFreq;
+    }
+}

@@ -1,0 +1,27 @@
+package org.loralab.engine.progress;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * Progress and cancellation for long work (generation, training, merging). The CLI prints it; a
+ * KNIME node forwards it to its execution monitor.
+ */
+public interface ProgressListener {
+
+    ProgressListener NONE = new ProgressListener() {};
+
+    /** {@code done} of {@code total} units finished (total 0 when unknown), with a short message. */
+    default void onProgress(long done, long total, String message) {}
+
+    /** Polled between steps; returning true stops the work with a {@link CancellationException}. */
+    default boolean isCancelled() {
+        return false;
+    }
+
+    /** Throws {@link CancellationException} when the listener asks to stop. */
+    default void checkCancelled() {
+        if (isCancelled()) {
+            throw new CancellationException("cancelled by the user");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.loralab.engine.tokenizer;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Bridges the Python-isms of HF chat templates to Jinjava: {@code s.startswith(x)} becomes the
+ * filter call {@code (s|py_startswith(x))}, {@code xs[::-1]} becomes {@code (xs|reverse)}, and
+ * {@code raise_exception(msg)} fails the render with the template's own message.
+ */
+final class PythonStringMethods {
+
+    private static final Set<String> METHODS = Set.of(
+            "startswith", "endswith", "strip", "lstrip", "rstrip", "split", "upper", "lower", "replace", "title");
+
+    private PythonStringMethods() {}
+
+    static void register(Jinjava jinjava) {
+        add(jinjava, "startswith", (s, a) -> s.startsWith(arg(a, 0, "")));
+        add(jinjava, "endswith", (s, a) -> s.endsWith(arg(a, 0, "")));
+        add(jinjava, "strip", (s, a) -> stripRight(stripLeft(s, arg(a, 0, null)), arg(a, 0, null)));
+        add(jinjava, "lstrip", (s, a) -> stripLeft(s, arg(a, 0, null)));
+        add(jinjava, "rstrip", (s, a) -> stripRight(s, arg(a, 0, null)));
+        add(jinjava, "split", (s, a) -> split(s, arg(a, 0, null)));
+        add(jinjava, "upper", (s, a) -> s.toUpperCase(java.util.Locale.ROOT));
+        add(jinjava, "lower", (s, a) -> s.toLowerCase(java.util.Locale.ROOT));
+        add(jinjava, "title", (s, a) -> title(s));
+        add(jinjava, "replace", (s, a) -> s.replace(arg(a, 0, ""), arg(a, 1, "")));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                PythonStringMethods.class, "raiseException", String.class));
+    }
+
+    private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
+
+    /** Called by templates as {@code raise_exception(msg)}; Jinjava wraps the error, so the message is kept aside. */
+    public static String raiseException(String message) {
+        RAISED.set(message);
+        throw new IllegalArgumentException("chat template: " + message);
+    }
+
+    /** The message of the last {@code raise_exception} on this thread, cleared by reading it. */
+    static String takeRaisedMessage() {
+        String m = RAISED.get();
+        RAISED.remove();
+        return m;
+    }
+
+    private static void add(Jinjava jinjava, String name, BiFunction<String, String[], Object> fn) {
+        jinjava.getGlobalContext().registerFilter(new Filter() {
+            @Override
+            public String getName() {
+                return "py_" + name;
+            }
+
+            @Override
+            public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+                return fn.apply(var == null ? "" : var.toString(), args);
+            }
+        });
+    }
+
+    private static String arg(String[] args, int i, String def) {
+        return args != null && args.length > i && args[i] != null ? args[i] : def;
+    }
+
+    private static String stripLeft(String s, String chars) {
+        int i = 0;
+        while (i < s.length() && (chars == null ? Character.isWhitespace(s.charAt(i)) : chars.indexOf(s.charAt(i)) >= 0)) {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    private static String stripRight(String s, String chars) {
+        int i = s.length();
+        while (i > 0 && (chars == null ? Character.isWhitespace(s.charAt(i - 1)) : chars.indexOf(s.charAt(i - 1)) >= 0)) {
+            i--;
+        }
+        return s.substring(0, i);
+    }
+
+    private static List<String> split(String s, String sep) {
+        if (sep == null) {
+            return new ArrayList<>(Arrays.asList(s.trim().isEmpty() ? new String[0] : s.trim().split("\\s+")));
+        }
+        List<String> parts = new ArrayList<>();
+        int from = 0;
+        int at;
+        while ((at = s.indexOf(sep, from)) >= 0) {
+            parts.add(s.substring(from, at));
+            from = at + sep.length();
+        }
+        parts.add(s.substring(from));
+        return parts;
+    }
+
+    private static String title(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        boolean start = true;
+        for (char c : s.toCharArray()) {
+            b.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            start = !Character.isLetter(c);
+        }
+        return b.toString();
+    }
+
+    /**
+     * Rewrites Python method calls and reverse slices inside {@code {{ }}} and {@code {% %}} tags, and
+     * applies Jinja2's whitespace control ({@code {%-}, {@code -%}}, {@code {{-}, {@code -}}}: trim all
+     * whitespace on that side) here, since Jinjava does not honour it for expression tags.
+     */
+    static String translate(String template) {
+        StringBuilder out = new StringBuilder();
+        boolean trimNextText = false;
+        int i = 0;
+        while (i < template.length()) {
+            int open = nextTag(template, i);
+            String text = open < 0 ? template.substring(i) : template.substring(i, open);
+            if (trimNextText) {
+                text = stripLeft(text, null);
+            }
+            if (open < 0) {
+                out.append(text);
+                break;
+            }
+            String close = template.charAt(open + 1) == '{' ? "}}" : "%}";
+            int end = template.indexOf(close, open + 2);
+            if (end < 0) {
+                out.append(text).append(template, open, template.length());
+                break;
+            }
+            String inner = template.substring(open + 2, end);
+            if (inner.startsWith("-")) {
+                text = stripRight(text, null);
+                inner = inner.substring(1);
+            }
+            trimNextText = inner.endsWith("-");
+            if (trimNextText) {
+                inner = inner.substring(0, inner.length() - 1);
+            }
+            out.append(text).append(template, open, open + 2).append(translateExpression(inner)).append(close);
+            i = end + 2;
+        }
+        return out.toString();
+    }
+
+    private static int nextTag(String t, int from) {
+        int a = t.indexOf("{{", from);
+        int b = t.indexOf("{%", from);
+        if (a < 0) {
+            return b;
+        }
+        return b < 0 ? a : Math.min(a, b);
+    }
+
+    static String translateExpression(String expr) {
+        String e = parenthesizeNamespaceArguments(expr.replace("[::-1]", "|reverse"));
+        // Rewrite the leftmost method call first, then rescan: chained calls nest naturally.
+        while (true) {
+            int[] call = findMethodCall(e);
+            if (call == null) {
+                return e;
+            }
+            int receiverStart = call[0];
+            int dot = call[1];
+            int argsOpen = call[2];
+            int argsClose = matching(e, argsOpen);
+            String receiver = e.substring(receiverStart, dot);
+            String method = e.substring(dot + 1, argsOpen);
+            String args = e.substring(argsOpen + 1, argsClose).trim();
+            String replacement = "(" + receiver + "|py_" + method + (args.isEmpty() ? "" : "(" + args + ")") + ")";
+            e = e.substring(0, receiverStart) + replacement + e.substring(argsClose + 1);
+        }
+    }
+
+    /**
+     * Jinjava binds {@code namespace(a=xs|length - 1)} as {@code (a=xs|length) - 1}; Jinja2 binds the
+     * whole expression to {@code a}. Wrapping each keyword value in parentheses restores Jinja2's reading.
+     */
+    private static String parenthesizeNamespaceArguments(String e) {
+        int at = e.indexOf("namespace(");
+        if (at < 0) {
+            return e;
+        }
+        int open = at + "namespace".length();
+        int close = matching(e, open);
+        StringBuilder args = new StringBuilder();
+        for (String arg : splitTopLevel(e.substring(open + 1, close))) {
+            int eq = arg.indexOf('=');
+            if (args.length() > 0) {
+                args.append(", ");
+            }
+            args.append(eq > 0 ? arg.substring(0, eq).trim() + "=(" + arg.substring(eq + 1).trim() + ")" : arg.trim());
+        }
+        return e.substring(0, open + 1) + args + ")" + parenthesizeNamespaceArguments(e.substring(close + 1));
+    }
+
+    private static List<String> splitTopLevel(String s) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        if (!s.substring(start).isBlank()) {
+            parts.add(s.substring(start));
+        }
+        return parts;
+    }
+
+    /** Finds {@code receiver.method(} outside string literals; returns {receiverStart, dot, openParen}. */
+    private static int[] findMethodCall(String e) {
+        char quote = 0;
+        for (int i = 0; i < e.length(); i++) {
+            char c = e.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+                continue;
+            }
+            if (c != '.') {
+                continue;
+            }
+            int j = i + 1;
+            while (j < e.length() && Character.isJavaIdentifierPart(e.charAt(j))) {
+                j++;
+            }
+            if (j < e.length() && e.charAt(j) == '(' && METHODS.contains(e.substring(i + 1, j))) {
+                return new int[] {receiverStart(e, i), i, j};
+            }
+        }
+        return null;
+    }
+
+    private static int receiverStart(String e, int dot) {
+        int i = dot - 1;
+        while (i >= 0) {
+            char c = e.charAt(i);
+            if (c == ')' || c == ']') {
+                i = matchingBackward(e, i) - 1;
+            } else if (Character.isJavaIdentifierPart(c) || c == '.') {
+                i--;
+            } else if (c == '\'' || c == '"') {
+                i = e.lastIndexOf(c, i - 1) - 1;
+            } else {
+                break;
+            }
+        }
+        return i + 1;
+    }
+
+    private static int matching(String e, int open) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = open; i < e.length(); i++) {
+            char c = e.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[') {
+                depth++;
+            } else if ((c == ')' || c == ']') && --depth == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("chat template: unbalanced brackets in '" + e + "'");
+    }
+
+    private static int matchingBackward(String e, int close) {
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            char c = e.charAt(i);
+            if (c == ')' || c == ']') {
+                depth++;
+            } else if ((c == '(' || c == '[') && --depth == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("chat template: unbalanced brackets in '" + e + "'");
+    }
+}

@@ -1,0 +1,153 @@
+package org.loralab.engine.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A HF fast tokenizer ({@code tokenizer.json}, run by DJL's Rust binding) plus what
+ * {@code tokenizer_config.json} adds: special tokens and the chat template.
+ */
+public final class TextTokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer withSpecial;
+    private final HuggingFaceTokenizer plain;
+    private final String bosToken;
+    private final String eosToken;
+    private final String padToken;
+    private final ChatTemplate chatTemplate;
+
+    private TextTokenizer(HuggingFaceTokenizer withSpecial, HuggingFaceTokenizer plain, String bosToken,
+            String eosToken, String padToken, ChatTemplate chatTemplate) {
+        this.withSpecial = withSpecial;
+        this.plain = plain;
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
+        this.padToken = padToken;
+        this.chatTemplate = chatTemplate;
+    }
+
+    /** Loads {@code tokenizer.json} (required) and {@code tokenizer_config.json} (optional) from a folder. */
+    public static TextTokenizer load(Path dir) throws IOException {
+        Path json = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(json)) {
+            throw new NoSuchFileException(json.toString(), null, "the model folder has no tokenizer.json");
+        }
+        JsonObject cfg = new JsonObject();
+        Path cfgFile = dir.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(cfgFile)) {
+            try {
+                cfg = JsonParser.parseString(Files.readString(cfgFile, StandardCharsets.UTF_8)).getAsJsonObject();
+            } catch (RuntimeException e) {
+                throw new IOException(cfgFile + ": not valid JSON: " + e.getMessage(), e);
+            }
+        }
+        HuggingFaceTokenizer withSpecial;
+        HuggingFaceTokenizer plain;
+        try {
+            withSpecial = HuggingFaceTokenizer.newInstance(json, options(true));
+            plain = HuggingFaceTokenizer.newInstance(json, options(false));
+        } catch (RuntimeException e) {
+            throw new IOException(json + ": cannot be read as a HF tokenizer: " + e.getMessage(), e);
+        }
+        String template = chatTemplateOf(cfg);
+        String bos = tokenString(cfg.get("bos_token"));
+        String eos = tokenString(cfg.get("eos_token"));
+        return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")),
+                template == null ? null : new ChatTemplate(template, bos, eos));
+    }
+
+    private static Map<String, String> options(boolean addSpecialTokens) {
+        // Our code pads, truncates and batches; the tokenizer only maps text to ids.
+        return Map.of("addSpecialTokens", Boolean.toString(addSpecialTokens),
+                "truncation", "false", "padding", "false", "modelMaxLength", Integer.toString(Integer.MAX_VALUE));
+    }
+
+    private static String chatTemplateOf(JsonObject cfg) {
+        JsonElement t = cfg.get("chat_template");
+        if (t == null || t.isJsonNull()) {
+            return null;
+        }
+        if (t.isJsonPrimitive()) {
+            return t.getAsString();
+        }
+        // A list of named templates: the one named "default" is what HF uses.
+        for (JsonElement e : t.getAsJsonArray()) {
+            JsonObject o = e.getAsJsonObject();
+            if ("default".equals(o.get("name").getAsString())) {
+                return o.get("template").getAsString();
+            }
+        }
+        return null;
+    }
+
+    private static String tokenString(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        return e.isJsonObject() ? e.getAsJsonObject().get("content").getAsString() : e.getAsString();
+    }
+
+    /** Token ids of {@code text}, with the special tokens the tokenizer's post-processor adds (e.g. BOS). */
+    public long[] encode(String text) {
+        return encode(text, true);
+    }
+
+    public long[] encode(String text, boolean addSpecialTokens) {
+        Encoding enc = (addSpecialTokens ? withSpecial : plain).encode(text);
+        return enc.getIds();
+    }
+
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        return plain.decode(ids, skipSpecialTokens);
+    }
+
+    /** The id of a token string such as {@code <|im_end|>}, if the vocabulary has it as one token. */
+    public Optional<Long> tokenId(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        long[] ids = encode(token, false);
+        return ids.length == 1 ? Optional.of(ids[0]) : Optional.empty();
+    }
+
+    public Optional<String> eosToken() {
+        return Optional.ofNullable(eosToken);
+    }
+
+    public Optional<String> bosToken() {
+        return Optional.ofNullable(bosToken);
+    }
+
+    public Optional<String> padToken() {
+        return Optional.ofNullable(padToken);
+    }
+
+    public Optional<ChatTemplate> chatTemplate() {
+        return Optional.ofNullable(chatTemplate);
+    }
+
+    /** Renders {@code messages} with the model's chat template. */
+    public String applyChatTemplate(List<ChatTemplate.Message> messages, boolean addGenerationPrompt) {
+        if (chatTemplate == null) {
+            throw new IllegalStateException("this tokenizer has no chat_template in tokenizer_config.json");
+        }
+        return chatTemplate.render(messages, addGenerationPrompt);
+    }
+
+    @Override
+    public void close() {
+        withSpecial.close();
+        plain.close();
+    }
+}
