@@ -1,0 +1,45 @@
+package org.loralab.engine.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.generate.TextGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text from a HF checkpoint folder (Llama, Qwen2, Qwen3).")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true, description = "model folder: config.json, *.safetensors, tokenizer.json")
+    Path model;
+
+    @Option(names = "--chat", description = "wrap each prompt in the model's chat template")
+    boolean chat;
+
+    @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "one or more prompts, generated as one batch")
+    List<String> prompts;
+
+    @Mixin
+    ModelArgs args;
+
+    @Override
+    public Integer call() throws Exception {
+        try (TextGenerator generator = TextGenerator.load(model, args.modelOptions())) {
+            GenerationConfig cfg = args.apply(generator.defaults());
+            long start = System.nanoTime();
+            List<String> outputs = generator.generate(prompts, cfg, chat, new ConsoleProgress("generating"));
+            ConsoleProgress.clear();
+            for (int i = 0; i < outputs.size(); i++) {
+                System.out.println("[" + i + "] " + prompts.get(i));
+                System.out.println("  -> " + outputs.get(i));
+            }
+            System.err.printf("%d prompt(s) in %.2f s on %s%n", prompts.size(), (System.nanoTime() - start) / 1e9,
+                    generator.model().device());
+        }
+        return 0;
+    }
+}

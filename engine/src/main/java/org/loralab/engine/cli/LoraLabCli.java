@@ -1,0 +1,32 @@
+package org.loralab.engine.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code loralab} command: one subcommand per node, plus the demo. */
+@Command(name = "loralab", mixinStandardHelpOptions = true, version = "LoRA Lab 0.1.0",
+        description = "LoRA adapters for low-resource summarization, from the command line.",
+        subcommands = {DemoCommand.class, GenerateCommand.class, TinyModelCommand.class})
+public final class LoraLabCli implements Runnable {
+
+    public static void main(String[] args) {
+        // DJL must never try to download natives: the bundled pytorch-native-cpu jar has them.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.exit(new CommandLine(new LoraLabCli()).setExecutionExceptionHandler(LoraLabCli::reportError).execute(args));
+    }
+
+    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        if (Boolean.getBoolean("loralab.debug")) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

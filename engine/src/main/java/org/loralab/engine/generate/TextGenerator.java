@@ -1,0 +1,91 @@
+package org.loralab.engine.generate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.tokenizer.ChatTemplate;
+import org.loralab.engine.tokenizer.TextTokenizer;
+
+/**
+ * Text in, text out: a model folder's network, tokenizer and generation defaults together. The
+ * stop tokens are the union of generation_config.json's, config.json's and the tokenizer's EOS, as
+ * transformers' generate() ends on any of them.
+ */
+public final class TextGenerator implements AutoCloseable {
+
+    private final CausalLM model;
+    private final TextTokenizer tokenizer;
+    private final Path modelDir;
+
+    private TextGenerator(CausalLM model, TextTokenizer tokenizer, Path modelDir) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.modelDir = modelDir;
+    }
+
+    public static TextGenerator load(Path modelDir, ModelOptions options) throws IOException {
+        TextTokenizer tokenizer = TextTokenizer.load(modelDir);
+        try {
+            return new TextGenerator(CausalLM.load(modelDir, options), tokenizer, modelDir);
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** The model folder's generation_config.json with every known EOS id as a stop token. */
+    public GenerationConfig defaults() throws IOException {
+        GenerationConfig cfg = GenerationConfig.fromModelFolder(modelDir);
+        Set<Long> eos = new LinkedHashSet<>(cfg.eosTokenIds());
+        eos.addAll(model.config().eosTokenIds());
+        tokenizer.eosToken().flatMap(tokenizer::tokenId).ifPresent(eos::add);
+        cfg.eosTokenIds(new ArrayList<>(eos));
+        if (cfg.padTokenId() == null) {
+            tokenizer.padToken().flatMap(tokenizer::tokenId).ifPresent(cfg::padTokenId);
+        }
+        return cfg;
+    }
+
+    /**
+     * Generates a continuation of each prompt. With {@code chat}, each prompt becomes the user turn
+     * of the model's chat template (with the assistant prompt appended).
+     */
+    public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, ProgressListener listener) {
+        List<long[]> ids = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            String p = prompts.get(i);
+            if (p == null || p.isEmpty()) {
+                throw new IllegalArgumentException("prompt " + i + " is empty");
+            }
+            ids.add(chat
+                    ? tokenizer.encode(tokenizer.applyChatTemplate(List.of(new ChatTemplate.Message("user", p)), true), false)
+                    : tokenizer.encode(p));
+        }
+        List<long[]> out = new Generator(model).generate(ids, cfg, listener);
+        List<String> texts = new ArrayList<>();
+        for (long[] o : out) {
+            texts.add(tokenizer.decode(o, true));
+        }
+        return texts;
+    }
+
+    public CausalLM model() {
+        return model;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+    }
+}
