@@ -88,8 +88,12 @@ public final class SafetensorsFile {
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
             String name = e.getKey();
             if ("__metadata__".equals(name)) {
-                for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                    metadata.put(m.getKey(), m.getValue().getAsString());
+                try {
+                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+                        metadata.put(m.getKey(), m.getValue().getAsString());
+                    }
+                } catch (RuntimeException bad) {
+                    throw new IOException(file + ": __metadata__ must map strings to strings: " + bad.getMessage(), bad);
                 }
                 continue;
             }

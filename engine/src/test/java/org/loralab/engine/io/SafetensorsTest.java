@@ -83,6 +83,10 @@ class SafetensorsTest {
         assertTrue(e.getMessage().contains("bad.safetensors"), e.getMessage());
         Files.write(file, new byte[3]);
         assertThrows(IOException.class, () -> SafetensorsFile.open(file));
+        byte[] h = "{\"__metadata__\":{\"n\":[1]}}".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array());
+        IOException meta = assertThrows(IOException.class, () -> SafetensorsFile.open(file));
+        assertTrue(meta.getMessage().contains("__metadata__"), meta.getMessage());
     }
 
     @Test
