@@ -90,7 +90,11 @@ public final class SafetensorsFile {
             if ("__metadata__".equals(name)) {
                 try {
                     for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                        metadata.put(m.getKey(), m.getValue().getAsString());
+                        JsonElement v = m.getValue();
+                        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                            throw new IllegalStateException("'" + m.getKey() + "' is " + v);
+                        }
+                        metadata.put(m.getKey(), v.getAsString());
                     }
                 } catch (RuntimeException bad) {
                     throw new IOException(file + ": __metadata__ must map strings to strings: " + bad.getMessage(), bad);
