@@ -2,7 +2,7 @@
 
 Usage: python3 compare_with_transformers.py DIR
 DIR holds one checkpoint folder per case and ours.json ({"ids": [...], case: flat logits}),
-as written by LoRA Lab's tiny checkpoints. Needs torch and transformers; prints the largest
+as written by org.loralab.engine.model.ReferenceCases (test sources; its Javadoc has the commands). Needs torch and transformers; prints the largest
 absolute logit difference per case and exits 1 if any exceeds the tolerance.
 """
 import json
