@@ -17,7 +17,7 @@ public final class LinearLayer {
     }
 
     private final String modulePath;
-    private final NDArray weight;
+    private NDArray weight;
     private final NDArray bias;
     private Adapter adapter;
 
@@ -40,6 +40,21 @@ public final class LinearLayer {
     /** The weight as stored by HF: shape (out_features, in_features). */
     public NDArray weight() {
         return weight;
+    }
+
+    /**
+     * Swaps in a new weight of the same shape (a merged LoRA update), returning the old one for the
+     * caller to close or keep. The base weight may be a read-only mapping of the checkpoint file,
+     * so merging builds a new array instead of adding in place.
+     */
+    public NDArray replaceWeight(NDArray newWeight) {
+        if (!newWeight.getShape().equals(weight.getShape())) {
+            throw new IllegalArgumentException(modulePath + ": new weight has shape " + newWeight.getShape()
+                    + ", expected " + weight.getShape());
+        }
+        NDArray old = weight;
+        weight = newWeight;
+        return old;
     }
 
     public NDArray bias() {

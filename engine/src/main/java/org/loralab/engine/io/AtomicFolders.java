@@ -1,0 +1,82 @@
+package org.loralab.engine.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Writes a whole folder so readers see either the old one or the complete new one: the body fills
+ * a hidden sibling, which is then renamed into place. Replacing moves the old folder aside first
+ * and deletes it only after the new one is in place.
+ */
+public final class AtomicFolders {
+
+    /** Fills the temporary folder. */
+    @FunctionalInterface
+    public interface Body {
+        void writeInto(Path tmpDir) throws IOException;
+    }
+
+    private AtomicFolders() {
+    }
+
+    /**
+     * @param replace replace an existing folder; without it an existing target is an error
+     * @throws FileAlreadyExistsException when the target exists and {@code replace} is false
+     */
+    public static void write(Path target, boolean replace, Body body) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            body.writeInto(tmp);
+            if (!Files.exists(target)) {
+                try {
+                    move(tmp, target);
+                    return;
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                    // another writer won the race; fall through to the replace rules
+                }
+            }
+            if (!replace) {
+                throw new FileAlreadyExistsException(target.toString(), null,
+                        "already exists; choose another name or allow overwriting");
+            }
+            Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
+            move(target, old);
+            move(tmp, target);
+            deleteRecursively(old);
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteRecursively(tmp);
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.loralab.engine.lora;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loralab.engine.io.AtomicFiles;
+import org.loralab.engine.model.ModelFingerprint;
+
+/**
+ * Our sidecar {@code loralab.json} beside PEFT's files: what the adapter is for and how it was
+ * made. PEFT never reads it, so it can never break loading in PEFT. Unknown values stay null.
+ */
+public final class AdapterMetadata {
+
+    public static final String FILE = "loralab.json";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    public String name;
+    public String language;
+    public String domain;
+    public String task;
+    /** Free text describing the task; used by description-conditioned merging. */
+    public String description;
+    /** How the adapter was made: "lora", "lora-trf", "continued", or a merge method. */
+    public String method;
+    public JsonObject baseModel; // ModelFingerprint JSON
+    public String trainingDataHash;
+    public Integer trainingRows;
+    public Map<String, Double> metrics = new LinkedHashMap<>();
+    /** The method's settings, enough to reproduce the adapter. */
+    public JsonObject settings;
+    /** Source adapters of a merge or continued training (their names or paths). */
+    public List<String> sources = new ArrayList<>();
+    public String created;
+    public String createdBy = "LoRA Lab 0.1.0";
+
+    public static AdapterMetadata create(String method) {
+        AdapterMetadata m = new AdapterMetadata();
+        m.method = method;
+        m.created = Instant.now().toString();
+        return m;
+    }
+
+    public ModelFingerprint fingerprint() {
+        return baseModel == null ? null : ModelFingerprint.fromJson(baseModel);
+    }
+
+    public AdapterMetadata withFingerprint(ModelFingerprint f) {
+        baseModel = f.toJson();
+        return this;
+    }
+
+    public void save(Path adapterDir) throws IOException {
+        AtomicFiles.writeString(adapterDir.resolve(FILE), GSON.toJson(this) + "\n");
+    }
+
+    /** The sidecar of {@code adapterDir}, or null when the adapter has none (written by PEFT itself). */
+    public static AdapterMetadata load(Path adapterDir) throws IOException {
+        Path file = adapterDir.resolve(FILE);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            AdapterMetadata m = GSON.fromJson(JsonParser.parseString(text), AdapterMetadata.class);
+            if (m.metrics == null) {
+                m.metrics = new LinkedHashMap<>();
+            }
+            if (m.sources == null) {
+                m.sources = new ArrayList<>();
+            }
+            return m;
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a valid " + FILE + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package org.loralab.engine.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.loralab.engine.io.SafetensorsFile;
+import org.loralab.engine.io.SafetensorsWriter;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.LinearLayer;
+
+/**
+ * A set of LoRA modules for one base model, in PEFT's layout. Its arrays live in its own manager
+ * (a child of the model's), so closing the adapter frees them and leaves the model intact.
+ */
+public final class LoraAdapter implements AutoCloseable {
+
+    private final LoraConfig config;
+    private final NDManager manager;
+    private final Map<String, LoraModule> modules;
+
+    private LoraAdapter(LoraConfig config, NDManager manager, Map<String, LoraModule> modules) {
+        this.config = config;
+        this.manager = manager;
+        this.modules = modules;
+    }
+
+    /**
+     * A fresh adapter as PEFT initialises one: A Kaiming-uniform with a = sqrt(5), i.e. uniform in
+     * ±1/sqrt(in_features); B zero, so the adapted model starts equal to the base. Seeded per
+     * module, so the same seed gives the same adapter whatever else changes.
+     *
+     * @param taskFilter add LoRA-TRF's task-aware filter to every module
+     */
+    public static LoraAdapter create(CausalLM model, LoraConfig config, boolean taskFilter, long seed) {
+        NDManager m = model.manager().newSubManager();
+        Map<String, LoraModule> modules = new LinkedHashMap<>();
+        List<LinearLayer> targets = targetLayers(model, config);
+        for (int i = 0; i < targets.size(); i++) {
+            LinearLayer layer = targets.get(i);
+            String path = layer.modulePath();
+            int r = config.rankFor(path);
+            int in = (int) layer.inFeatures();
+            Random random = new Random(seed * 1_000_003L + i);
+            float bound = (float) (1 / Math.sqrt(in));
+            float[] a = new float[r * in];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = (random.nextFloat() * 2 - 1) * bound;
+            }
+            NDArray aArr = m.create(a, new Shape(r, in));
+            NDArray bArr = m.zeros(new Shape(layer.outFeatures(), r), DataType.FLOAT32);
+            LoraModule.TaskFilter filter = taskFilter
+                    ? new LoraModule.TaskFilter(m.zeros(new Shape(r, r)), m.zeros(new Shape(r))) : null;
+            modules.put(path, new LoraModule(path, aArr, bArr, config.scalingFor(path), config.dropout(), filter));
+        }
+        return new LoraAdapter(config, m, modules);
+    }
+
+    private static List<LinearLayer> targetLayers(CausalLM model, LoraConfig config) {
+        List<LinearLayer> targets = model.linearLayers().stream().filter(l -> config.targets(l.modulePath())).toList();
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("target_modules " + (config.targetRegex() != null ? config.targetRegex()
+                    : config.targetModules()) + " match no linear layer of the model; its layers are named like "
+                    + model.linearLayers().get(0).modulePath());
+        }
+        return targets;
+    }
+
+    /**
+     * Loads a PEFT adapter folder for {@code model}, checking that every module it names exists in
+     * the model with matching shapes.
+     */
+    public static LoraAdapter load(Path dir, CausalLM model) throws IOException {
+        LoraConfig config = LoraConfig.load(dir);
+        Path weightsFile = dir.resolve(PeftNames.WEIGHTS_FILE);
+        if (!Files.exists(weightsFile)) {
+            throw new IOException(weightsFile + ": the adapter folder has no " + PeftNames.WEIGHTS_FILE
+                    + (Files.exists(dir.resolve("adapter_model.bin")) ? " (only the pickle adapter_model.bin, which is not read for safety; resave it with safe_serialization=True)" : ""));
+        }
+        SafetensorsFile weights = SafetensorsFile.open(weightsFile);
+        Path filterPath = dir.resolve(PeftNames.FILTER_FILE);
+        SafetensorsFile filters = Files.exists(filterPath) ? SafetensorsFile.open(filterPath) : null;
+        Map<String, LinearLayer> layers = new LinkedHashMap<>();
+        model.linearLayers().forEach(l -> layers.put(l.modulePath(), l));
+
+        TreeSet<String> named = new TreeSet<>();
+        for (String tensor : weights.tensors().keySet()) {
+            String[] parsed = PeftNames.parse(tensor);
+            if (parsed == null) {
+                throw new IOException(weightsFile + ": tensor '" + tensor + "' is not a LoRA A/B weight; only LoRA on linear layers is supported");
+            }
+            if (!layers.containsKey(parsed[0])) {
+                throw new IOException(weightsFile + ": tensor '" + tensor + "' adapts module '" + parsed[0]
+                        + "', which the base model does not have");
+            }
+            named.add(parsed[0]);
+        }
+        NDManager m = model.manager().newSubManager();
+        try {
+            Map<String, LoraModule> modules = new LinkedHashMap<>();
+            for (LinearLayer layer : model.linearLayers()) {
+                String path = layer.modulePath();
+                if (!named.contains(path)) {
+                    if (config.targets(path)) {
+                        throw new IOException(weightsFile + ": no tensor '" + PeftNames.loraA(path)
+                                + "', though target_modules names this module");
+                    }
+                    continue;
+                }
+                int r = config.rankFor(path);
+                NDArray a = tensor(weights, m, path, "lora_A", new Shape(r, layer.inFeatures()), model);
+                NDArray b = tensor(weights, m, path, "lora_B", new Shape(layer.outFeatures(), r), model);
+                LoraModule.TaskFilter filter = null;
+                if (filters != null) {
+                    filter = new LoraModule.TaskFilter(
+                            load(filters, m, PeftNames.filterWeight(path), new Shape(r, r), model),
+                            load(filters, m, PeftNames.filterBias(path), new Shape(r), model));
+                }
+                modules.put(path, new LoraModule(path, a, b, config.scalingFor(path), config.dropout(), filter));
+            }
+            return new LoraAdapter(config, m, modules);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private static NDArray tensor(SafetensorsFile f, NDManager m, String module, String which, Shape shape, CausalLM model)
+            throws IOException {
+        for (String name : f.tensors().keySet()) {
+            String[] p = PeftNames.parse(name);
+            if (p != null && p[0].equals(module) && p[1].equals(which)) {
+                return load(f, m, name, shape, model);
+            }
+        }
+        throw new IOException(f.file() + ": no tensor for " + module + "." + which);
+    }
+
+    private static NDArray load(SafetensorsFile f, NDManager m, String name, Shape shape, CausalLM model) throws IOException {
+        SafetensorsFile.TensorInfo info = f.info(name);
+        if (!info.djlShape().equals(shape)) {
+            throw new IOException(f.file() + ": tensor '" + name + "' has shape " + info.djlShape() + ", expected " + shape
+                    + " for this base model and the adapter's rank");
+        }
+        // The loaded array may map the file read-only; train and merge on an owned float32 clone.
+        // (DJL's toType/toDevice return a view when nothing changes, even when asked to copy.)
+        try (NDArray raw = f.load(m, name); NDArray typed = raw.toType(DataType.FLOAT32, false)) {
+            NDArray onDevice = typed.toDevice(model.device(), false);
+            NDArray owned = onDevice.duplicate();
+            if (onDevice != typed) {
+                onDevice.close();
+            }
+            return owned;
+        }
+    }
+
+    /** Writes adapter_config.json and adapter_model.safetensors (plus the filter file for LoRA-TRF) into {@code dir}. */
+    public void saveFiles(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        config.save(dir);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, NDArray> filterTensors = new LinkedHashMap<>();
+        for (LoraModule mod : modules.values()) {
+            tensors.put(PeftNames.loraA(mod.modulePath()), mod.a());
+            tensors.put(PeftNames.loraB(mod.modulePath()), mod.b());
+            if (mod.filter() != null) {
+                filterTensors.put(PeftNames.filterWeight(mod.modulePath()), mod.filter().weight());
+                filterTensors.put(PeftNames.filterBias(mod.modulePath()), mod.filter().bias());
+            }
+        }
+        SafetensorsWriter.write(dir.resolve(PeftNames.WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+        Path filterFile = dir.resolve(PeftNames.FILTER_FILE);
+        if (filterTensors.isEmpty()) {
+            Files.deleteIfExists(filterFile);
+        } else {
+            SafetensorsWriter.write(filterFile, filterTensors, Map.of("format", "pt"));
+        }
+    }
+
+    /** Hooks every module into the matching layer of {@code model}. */
+    public void attach(CausalLM model) {
+        for (LinearLayer layer : model.linearLayers()) {
+            LoraModule mod = modules.get(layer.modulePath());
+            if (mod != null) {
+                layer.setAdapter(mod);
+            }
+        }
+    }
+
+    /** Removes this adapter's hooks from {@code model}. */
+    public void detach(CausalLM model) {
+        for (LinearLayer layer : model.linearLayers()) {
+            if (layer.adapter() != null && layer.adapter() == modules.get(layer.modulePath())) {
+                layer.setAdapter(null);
+            }
+        }
+    }
+
+    /**
+     * Adds {@code scaling * B A} to each adapted base weight (PEFT's merge_and_unload), so inference
+     * runs at the base model's speed. Returns the replaced weights, for {@link #unmerge}.
+     */
+    public Map<String, NDArray> mergeInto(CausalLM model) {
+        detach(model);
+        Map<String, NDArray> originals = new LinkedHashMap<>();
+        for (LinearLayer layer : model.linearLayers()) {
+            LoraModule mod = modules.get(layer.modulePath());
+            if (mod == null) {
+                continue;
+            }
+            NDArray delta = mod.deltaWeight();
+            NDArray merged = layer.weight().toType(DataType.FLOAT32, false).add(delta).toType(layer.weight().getDataType(), false);
+            merged.attach(model.manager());
+            delta.close();
+            originals.put(layer.modulePath(), layer.replaceWeight(merged));
+        }
+        return originals;
+    }
+
+    /** Puts back the weights {@link #mergeInto} replaced (exactly, not by subtraction). */
+    public static void unmerge(CausalLM model, Map<String, NDArray> originals) {
+        for (LinearLayer layer : model.linearLayers()) {
+            NDArray original = originals.get(layer.modulePath());
+            if (original != null) {
+                layer.replaceWeight(original).close();
+            }
+        }
+    }
+
+    public void setTraining(boolean training) {
+        modules.values().forEach(m -> m.setTraining(training));
+    }
+
+    /** Every trainable array by its PEFT tensor name, in a stable order. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> p = new LinkedHashMap<>();
+        for (LoraModule mod : modules.values()) {
+            p.put(PeftNames.loraA(mod.modulePath()), mod.a());
+            p.put(PeftNames.loraB(mod.modulePath()), mod.b());
+            if (mod.filter() != null) {
+                p.put(PeftNames.filterWeight(mod.modulePath()), mod.filter().weight());
+                p.put(PeftNames.filterBias(mod.modulePath()), mod.filter().bias());
+            }
+        }
+        return p;
+    }
+
+    public long parameterCount() {
+        return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Map<String, LoraModule> modules() {
+        return Collections.unmodifiableMap(modules);
+    }
+
+    public boolean hasTaskFilter() {
+        return modules.values().stream().anyMatch(m -> m.filter() != null);
+    }
+
+    /** Module paths in model order. */
+    public List<String> modulePaths() {
+        return new ArrayList<>(modules.keySet());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

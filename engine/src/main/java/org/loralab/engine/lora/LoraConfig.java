@@ -1,0 +1,241 @@
+package org.loralab.engine.lora;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.loralab.engine.io.AtomicFiles;
+
+/**
+ * A LoRA adapter's settings, read from and written to PEFT's {@code adapter_config.json}.
+ *
+ * @param r default rank
+ * @param alpha default lora_alpha
+ * @param dropout lora_dropout, applied to the adapter's input while training
+ * @param targetModules module names (matched as the last path component, as PEFT does) or, when
+ *     {@code targetRegex} is set, one regex that must match the whole module path
+ * @param targetRegex PEFT's string form of target_modules, or null
+ * @param useRslora scale by alpha/sqrt(r) instead of alpha/r
+ * @param layersToTransform layer indices to adapt, or empty for all
+ * @param rankPattern per-module rank overrides (PEFT rank_pattern)
+ * @param alphaPattern per-module alpha overrides (PEFT alpha_pattern)
+ * @param baseModel base_model_name_or_path
+ */
+public record LoraConfig(int r, double alpha, double dropout, List<String> targetModules, String targetRegex,
+        boolean useRslora, List<Integer> layersToTransform, Map<String, Integer> rankPattern,
+        Map<String, Double> alphaPattern, String baseModel) {
+
+    public static final String FILE = "adapter_config.json";
+    public static final List<String> ALL_LINEAR = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    private static final Pattern LAYER = Pattern.compile("\\.layers\\.(\\d+)\\.");
+
+    public LoraConfig {
+        if (r <= 0) {
+            throw new IllegalArgumentException("LoRA rank r must be positive, got " + r);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("lora_dropout must lie in [0, 1), got " + dropout);
+        }
+        if (targetRegex == null && (targetModules == null || targetModules.isEmpty())) {
+            throw new IllegalArgumentException("target_modules is empty: name at least one module, e.g. q_proj");
+        }
+        targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
+        layersToTransform = layersToTransform == null ? List.of() : List.copyOf(layersToTransform);
+        rankPattern = rankPattern == null ? Map.of() : Map.copyOf(rankPattern);
+        alphaPattern = alphaPattern == null ? Map.of() : Map.copyOf(alphaPattern);
+    }
+
+    /** r, alpha and the modules to adapt; everything else at PEFT's defaults. */
+    public static LoraConfig of(int r, double alpha, List<String> targets) {
+        return new LoraConfig(r, alpha, 0.0, targets, null, false, List.of(), Map.of(), Map.of(), null);
+    }
+
+    public LoraConfig withDropout(double d) {
+        return new LoraConfig(r, alpha, d, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, baseModel);
+    }
+
+    public LoraConfig withRslora(boolean rs) {
+        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, rs, layersToTransform, rankPattern, alphaPattern, baseModel);
+    }
+
+    public LoraConfig withBaseModel(String b) {
+        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, b);
+    }
+
+    public LoraConfig withRank(int newR, double newAlpha) {
+        return new LoraConfig(newR, newAlpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, Map.of(), Map.of(), baseModel);
+    }
+
+    /** Whether the module at HF path {@code modulePath} (e.g. model.layers.0.self_attn.q_proj) is adapted. */
+    public boolean targets(String modulePath) {
+        boolean named = targetRegex != null ? modulePath.matches(targetRegex)
+                : targetModules.stream().anyMatch(t -> modulePath.equals(t) || modulePath.endsWith("." + t));
+        if (!named || layersToTransform.isEmpty()) {
+            return named;
+        }
+        Matcher m = LAYER.matcher(modulePath + ".");
+        return m.find() && layersToTransform.contains(Integer.parseInt(m.group(1)));
+    }
+
+    public int rankFor(String modulePath) {
+        return patternValue(rankPattern, modulePath, r);
+    }
+
+    public double alphaFor(String modulePath) {
+        return patternValue(alphaPattern, modulePath, alpha);
+    }
+
+    /** alpha/r, or alpha/sqrt(r) with rsLoRA. */
+    public double scalingFor(String modulePath) {
+        int rank = rankFor(modulePath);
+        double a = alphaFor(modulePath);
+        return useRslora ? a / Math.sqrt(rank) : a / rank;
+    }
+
+    /** PEFT matches pattern keys against the end of the module path: {@code (.*\.)?key$}. */
+    private static <T> T patternValue(Map<String, T> patterns, String modulePath, T fallback) {
+        for (Map.Entry<String, T> e : patterns.entrySet()) {
+            if (modulePath.matches("(.*\\.)?" + e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return fallback;
+    }
+
+    // ---- PEFT JSON --------------------------------------------------------------------------
+
+    public JsonObject toPeftJson() {
+        JsonObject o = new JsonObject();
+        o.add("alpha_pattern", new Gson().toJsonTree(alphaPattern));
+        o.add("auto_mapping", null);
+        o.addProperty("base_model_name_or_path", baseModel);
+        o.addProperty("bias", "none");
+        o.addProperty("fan_in_fan_out", false);
+        o.addProperty("inference_mode", true);
+        o.addProperty("init_lora_weights", true);
+        o.add("layers_pattern", null);
+        if (layersToTransform.isEmpty()) {
+            o.add("layers_to_transform", null);
+        } else {
+            o.add("layers_to_transform", new Gson().toJsonTree(layersToTransform));
+        }
+        o.addProperty("lora_alpha", alpha == Math.rint(alpha) ? (Number) (long) alpha : alpha);
+        o.addProperty("lora_dropout", dropout);
+        o.add("modules_to_save", null);
+        o.addProperty("peft_type", "LORA");
+        o.addProperty("r", r);
+        o.add("rank_pattern", new Gson().toJsonTree(rankPattern));
+        o.add("revision", null);
+        if (targetRegex != null) {
+            o.addProperty("target_modules", targetRegex);
+        } else {
+            JsonArray t = new JsonArray();
+            targetModules.forEach(t::add);
+            o.add("target_modules", t);
+        }
+        o.addProperty("task_type", "CAUSAL_LM");
+        o.addProperty("use_dora", false);
+        o.addProperty("use_rslora", useRslora);
+        return o;
+    }
+
+    public void save(Path adapterDir) throws IOException {
+        AtomicFiles.writeString(adapterDir.resolve(FILE),
+                new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toPeftJson()) + "\n");
+    }
+
+    public static LoraConfig load(Path adapterDir) throws IOException {
+        Path file = adapterDir.resolve(FILE);
+        JsonObject o;
+        try {
+            o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": the adapter folder has no " + FILE, e);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        try {
+            return fromPeftJson(o);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads PEFT's keys; refuses the LoRA variants we do not compute rather than loading them wrongly. */
+    public static LoraConfig fromPeftJson(JsonObject o) {
+        String type = str(o, "peft_type");
+        if (type == null) {
+            throw new IllegalArgumentException("missing key 'peft_type'");
+        }
+        if (!type.equals("LORA")) {
+            throw new IllegalArgumentException("peft_type is " + type + "; only LORA adapters are supported");
+        }
+        for (String key : new String[] {"r", "lora_alpha", "target_modules"}) {
+            if (!o.has(key) || o.get(key).isJsonNull()) {
+                throw new IllegalArgumentException("missing key '" + key + "'");
+            }
+        }
+        if (bool(o, "use_dora")) {
+            throw new IllegalArgumentException("use_dora is true; DoRA adapters are not supported");
+        }
+        if (bool(o, "fan_in_fan_out")) {
+            throw new IllegalArgumentException("fan_in_fan_out is true; only nn.Linear-style (out, in) weights are supported");
+        }
+        String bias = str(o, "bias");
+        if (bias != null && !bias.equals("none")) {
+            throw new IllegalArgumentException("bias is '" + bias + "'; only 'none' is supported");
+        }
+        if (o.has("modules_to_save") && !o.get("modules_to_save").isJsonNull()
+                && !o.getAsJsonArray("modules_to_save").isEmpty()) {
+            throw new IllegalArgumentException("modules_to_save is set; adapters that retrain whole modules are not supported");
+        }
+        List<String> modules = new ArrayList<>();
+        String regex = null;
+        JsonElement t = o.get("target_modules");
+        if (t.isJsonPrimitive()) {
+            regex = t.getAsString();
+        } else {
+            t.getAsJsonArray().forEach(e -> modules.add(e.getAsString()));
+        }
+        List<Integer> layers = new ArrayList<>();
+        JsonElement l = o.get("layers_to_transform");
+        if (l != null && !l.isJsonNull()) {
+            if (l.isJsonPrimitive()) {
+                layers.add(l.getAsInt());
+            } else {
+                l.getAsJsonArray().forEach(e -> layers.add(e.getAsInt()));
+            }
+        }
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        Map<String, Double> alphas = new LinkedHashMap<>();
+        if (o.has("rank_pattern") && o.get("rank_pattern").isJsonObject()) {
+            o.getAsJsonObject("rank_pattern").entrySet().forEach(e -> ranks.put(e.getKey(), e.getValue().getAsInt()));
+        }
+        if (o.has("alpha_pattern") && o.get("alpha_pattern").isJsonObject()) {
+            o.getAsJsonObject("alpha_pattern").entrySet().forEach(e -> alphas.put(e.getKey(), e.getValue().getAsDouble()));
+        }
+        double dropout = o.has("lora_dropout") && !o.get("lora_dropout").isJsonNull() ? o.get("lora_dropout").getAsDouble() : 0;
+        return new LoraConfig(o.get("r").getAsInt(), o.get("lora_alpha").getAsDouble(), dropout, modules, regex,
+                bool(o, "use_rslora"), layers, ranks, alphas, str(o, "base_model_name_or_path"));
+    }
+
+    private static String str(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : null;
+    }
+
+    private static boolean bool(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() && o.get(key).getAsBoolean();
+    }
+}

@@ -1,0 +1,116 @@
+package org.loralab.engine.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import org.loralab.engine.model.LinearLayer;
+
+/**
+ * The update one LoRA pair adds to a frozen linear layer:
+ * {@code delta(x) = scaling * B (A dropout(x))}, A of shape (r, in) and B of shape (out, r), as
+ * PEFT's {@code lora.Linear}. With a task-aware filter (LoRA-TRF, see {@link TaskFilter}) the
+ * rank-space activation is gated first: {@code z = A x; delta = scaling * B (gate(z) * z)}.
+ * Computed in float32 whatever the base dtype, as PEFT keeps adapter weights in float32.
+ */
+public final class LoraModule implements LinearLayer.Adapter {
+
+    private final String modulePath;
+    private NDArray a;
+    private NDArray b;
+    private final double scaling;
+    private final double dropout;
+    private final TaskFilter filter;
+    private boolean training;
+
+    LoraModule(String modulePath, NDArray a, NDArray b, double scaling, double dropout, TaskFilter filter) {
+        this.modulePath = modulePath;
+        this.a = a;
+        this.b = b;
+        this.scaling = scaling;
+        this.dropout = dropout;
+        this.filter = filter;
+    }
+
+    @Override
+    public NDArray delta(NDArray x) {
+        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        if (training && dropout > 0) {
+            in = Dropout.dropout(in, (float) dropout, true).singletonOrThrow();
+        }
+        NDArray z = Linear.linear(in, a).singletonOrThrow();
+        if (filter != null) {
+            z = filter.apply(z);
+        }
+        NDArray out = Linear.linear(z, b).singletonOrThrow().mul(scaling);
+        return out.getDataType() == x.getDataType() ? out : out.toType(x.getDataType(), false);
+    }
+
+    /** The dense update {@code scaling * B A} of shape (out, in); only exact without a filter. */
+    public NDArray deltaWeight() {
+        if (filter != null) {
+            throw new IllegalStateException(modulePath + ": a LoRA-TRF module's gate depends on the input, so it cannot be merged into the weight");
+        }
+        return b.matMul(a).mul(scaling);
+    }
+
+    public String modulePath() {
+        return modulePath;
+    }
+
+    public NDArray a() {
+        return a;
+    }
+
+    public NDArray b() {
+        return b;
+    }
+
+    /** Replaces A and B (same shapes), e.g. after a merge or pruning step. */
+    void setWeights(NDArray newA, NDArray newB) {
+        a = newA;
+        b = newB;
+    }
+
+    public int rank() {
+        return (int) a.getShape().get(0);
+    }
+
+    public double scaling() {
+        return scaling;
+    }
+
+    public TaskFilter filter() {
+        return filter;
+    }
+
+    public void setTraining(boolean t) {
+        training = t;
+    }
+
+    /** The task-aware filter of LoRA-TRF: a learned gate on the r-dimensional LoRA activation. */
+    public static final class TaskFilter {
+        final NDArray weight; // (r, r), starts at zero
+        final NDArray bias; // (r), starts at zero
+
+        TaskFilter(NDArray weight, NDArray bias) {
+            this.weight = weight;
+            this.bias = bias;
+        }
+
+        /** {@code z * 2 sigmoid(W z + c)}: the identity at initialisation, so training starts as plain LoRA. */
+        NDArray apply(NDArray z) {
+            NDArray gate = Activation.sigmoid(Linear.linear(z, weight, bias).singletonOrThrow()).mul(2);
+            return z.mul(gate);
+        }
+
+        public NDArray weight() {
+            return weight;
+        }
+
+        public NDArray bias() {
+            return bias;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.loralab.engine.train;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.lora.AdapterMetadata;
+import org.loralab.engine.lora.AdapterWriter;
+import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.lora.LoraConfig;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelFingerprint;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.prompt.PromptEncoder;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.tokenizer.TextTokenizer;
+
+/**
+ * The Train LoRA node's work from start to end: load the base model, create a fresh adapter or
+ * continue an existing one, encode and validate the rows, train, and write the adapter folder
+ * (PEFT files plus loralab.json) atomically.
+ */
+public final class TrainLoraJob {
+
+    /**
+     * @param initAdapter adapter to continue training (continued tuning), or null for a fresh one
+     * @param lora settings of a fresh adapter (ignored when continuing: the adapter's own are kept)
+     * @param taskFilter train LoRA-TRF (a fresh adapter only)
+     * @param checkpointDir where to checkpoint, or null
+     * @param metadata language, domain, task, description to record; method and metrics are filled in
+     */
+    public record Spec(Path baseModel, Path initAdapter, LoraConfig lora, boolean taskFilter, TrainingConfig training,
+            PromptFormat prompt, Path output, boolean overwrite, Path checkpointDir, boolean resume,
+            AdapterMetadata metadata, ModelOptions device) {
+    }
+
+    public record Result(Path adapter, TrainingResult training, long trainableParameters, int droppedDocumentTokens) {
+    }
+
+    private TrainLoraJob() {
+    }
+
+    public static Result run(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
+            TrainingListener listener) throws IOException {
+        TrainingExample.requireValid(trainRows, "training");
+        if (!validationRows.isEmpty()) {
+            TrainingExample.requireValid(validationRows, "validation");
+        }
+        try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
+                CausalLM model = CausalLM.load(spec.baseModel(), spec.device())) {
+            long eos = eosId(spec.baseModel(), tokenizer);
+            long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
+            PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());
+            int maxLen = spec.training().maxSeqLength();
+            List<EncodedExample> train = EncodedExample.encode(trainRows, prompts, eos, maxLen);
+            List<EncodedExample> val = EncodedExample.encode(validationRows, prompts, eos, maxLen);
+            int dropped = train.stream().mapToInt(EncodedExample::droppedDocumentTokens).sum();
+            LoraConfig baseConfig = spec.lora() == null ? null : spec.lora().withBaseModel(spec.baseModel().toString());
+            try (LoraAdapter adapter = spec.initAdapter() != null ? LoraAdapter.load(spec.initAdapter(), model)
+                    : LoraAdapter.create(model, baseConfig, spec.taskFilter(), spec.training().seed())) {
+                LoraTrainer trainer = new LoraTrainer(model, adapter, spec.training(), pad);
+                String dataHash = TrainingExample.hash(trainRows);
+                TrainingResult result = trainer.train(train, val, spec.checkpointDir(), spec.resume(), dataHash, listener);
+                AdapterMetadata meta = spec.metadata() != null ? spec.metadata() : AdapterMetadata.create(null);
+                meta.method = spec.initAdapter() != null ? "continued" : adapter.hasTaskFilter() ? "lora-trf" : "lora";
+                if (spec.initAdapter() != null) {
+                    meta.sources.add(spec.initAdapter().toString());
+                }
+                meta.withFingerprint(ModelFingerprint.of(model.config()));
+                meta.trainingDataHash = dataHash;
+                meta.trainingRows = trainRows.size();
+                meta.metrics.put("train_loss", result.finalTrainLoss());
+                if (!Double.isNaN(result.bestValidationLoss())) {
+                    meta.metrics.put("validation_loss", result.bestValidationLoss());
+                }
+                meta.metrics.put("steps", (double) result.steps());
+                meta.metrics.put("trained_tokens", (double) result.trainedTokens());
+                meta.metrics.put("seconds", result.seconds());
+                meta.metrics.put("trainable_parameters", (double) adapter.parameterCount());
+                meta.settings = settings(spec, adapter);
+                AdapterWriter.write(adapter, meta, spec.output(), spec.overwrite());
+                return new Result(spec.output(), result, adapter.parameterCount(), dropped);
+            }
+        }
+    }
+
+    private static JsonObject settings(Spec spec, LoraAdapter adapter) {
+        JsonObject s = new JsonObject();
+        s.add("lora", adapter.config().toPeftJson());
+        s.addProperty("task_filter", adapter.hasTaskFilter());
+        s.add("training", new Gson().toJsonTree(spec.training()));
+        s.add("prompt", new Gson().toJsonTree(spec.prompt()));
+        return s;
+    }
+
+    /** The token that ends a summary: the tokenizer's EOS, else generation_config's first. */
+    public static long eosId(Path modelDir, TextTokenizer tokenizer) throws IOException {
+        var fromTokenizer = tokenizer.eosToken().flatMap(tokenizer::tokenId);
+        if (fromTokenizer.isPresent()) {
+            return fromTokenizer.get();
+        }
+        List<Long> eos = GenerationConfig.fromModelFolder(modelDir).eosTokenIds();
+        if (eos.isEmpty()) {
+            throw new IllegalArgumentException(modelDir + ": neither the tokenizer nor generation_config.json names an end-of-sequence token");
+        }
+        return eos.get(0);
+    }
+}
