@@ -2,12 +2,13 @@ package org.loralab.engine.cli;
 
 import java.util.concurrent.Callable;
 import org.loralab.engine.bench.RougeBenchmark;
+import org.loralab.engine.bench.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class})
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -24,6 +25,27 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             RougeBenchmark.run(pairs, words, repeats);
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "LoRA training tokens/s and memory, beside the same step in PyTorch eager.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--hidden", defaultValue = "512") int hidden;
+        @Option(names = "--layers", defaultValue = "8") int layers;
+        @Option(names = "--heads", defaultValue = "8") int heads;
+        @Option(names = "--kv-heads", defaultValue = "4") int kvHeads;
+        @Option(names = "--ff", defaultValue = "1408") int ff;
+        @Option(names = "--batch", defaultValue = "4") int batch;
+        @Option(names = "--seq", defaultValue = "256") int seq;
+        @Option(names = "--rank", defaultValue = "8") int rank;
+        @Option(names = "--steps", defaultValue = "8") int steps;
+        @Option(names = "--python", defaultValue = "python3", description = "interpreter with torch for the comparison") String python;
+
+        @Override
+        public Integer call() throws Exception {
+            TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python);
             return 0;
         }
     }

@@ -18,6 +18,7 @@ import org.loralab.engine.io.SafetensorsFile;
 import org.loralab.engine.io.SafetensorsWriter;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.LinearLayer;
+import org.loralab.engine.model.NativeArrays;
 
 /**
  * A set of LoRA modules for one base model, in PEFT's layout. Its arrays live in its own manager
@@ -57,7 +58,7 @@ public final class LoraAdapter implements AutoCloseable {
             for (int k = 0; k < a.length; k++) {
                 a[k] = (random.nextFloat() * 2 - 1) * bound;
             }
-            NDArray aArr = m.create(a, new Shape(r, in));
+            NDArray aArr = NativeArrays.copy(m.create(a, new Shape(r, in)));
             NDArray bArr = m.zeros(new Shape(layer.outFeatures(), r), DataType.FLOAT32);
             LoraModule.TaskFilter filter = taskFilter
                     ? new LoraModule.TaskFilter(m.zeros(new Shape(r, r)), m.zeros(new Shape(r))) : null;

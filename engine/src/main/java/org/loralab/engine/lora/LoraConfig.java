@@ -197,6 +197,12 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         if (bias != null && !bias.equals("none")) {
             throw new IllegalArgumentException("bias is '" + bias + "'; only 'none' is supported");
         }
+        if (bool(o, "lora_bias")) {
+            throw new IllegalArgumentException("lora_bias is true; LoRA adapters with a bias on B are not supported");
+        }
+        if (o.has("exclude_modules") && !o.get("exclude_modules").isJsonNull()) {
+            throw new IllegalArgumentException("exclude_modules is set; list the wanted modules in target_modules instead");
+        }
         if (o.has("modules_to_save") && !o.get("modules_to_save").isJsonNull()
                 && !o.getAsJsonArray("modules_to_save").isEmpty()) {
             throw new IllegalArgumentException("modules_to_save is set; adapters that retrain whole modules are not supported");

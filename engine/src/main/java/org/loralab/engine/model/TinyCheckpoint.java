@@ -91,6 +91,12 @@ public final class TinyCheckpoint {
         return this;
     }
 
+    /** Standard deviation of the random weights (default 0.08, lively for tiny models; use ~0.02 for larger ones). */
+    public TinyCheckpoint weightStd(double std) {
+        this.weightStd = std;
+        return this;
+    }
+
     public TinyCheckpoint seed(long s) {
         seed = s;
         return this;

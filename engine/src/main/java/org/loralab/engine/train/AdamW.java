@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.loralab.engine.model.NativeArrays;
 
 /**
  * torch.optim.AdamW's update, step for step: decoupled weight decay, bias-corrected moments, and
@@ -66,7 +67,7 @@ final class AdamW {
     /** Restores the state of a checkpoint. */
     void restore(int stepCount, Map<String, float[]> first, Map<String, float[]> second) {
         step = stepCount;
-        first.forEach((k, a) -> m.get(k).set(a));
-        second.forEach((k, a) -> v.get(k).set(a));
+        first.forEach((k, a) -> NativeArrays.assign(m.get(k), a));
+        second.forEach((k, a) -> NativeArrays.assign(v.get(k), a));
     }
 }

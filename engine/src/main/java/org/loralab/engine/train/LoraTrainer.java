@@ -155,7 +155,7 @@ public final class LoraTrainer {
     }
 
     static void restore(Map<String, NDArray> params, Map<String, float[]> values) {
-        values.forEach((k, v) -> params.get(k).set(v));
+        values.forEach((k, v) -> org.loralab.engine.model.NativeArrays.assign(params.get(k), v));
     }
 
     /** The batches of one epoch, in a seeded shuffle. */
@@ -194,8 +194,12 @@ public final class LoraTrainer {
                     summed.attach(m);
                     double value = summed.getFloat();
                     if (!Double.isFinite(value)) {
+                        if (Boolean.getBoolean("loralab.debug")) {
+                            diagnoseNonFinite(params, batch);
+                        }
                         throw new ArithmeticException("the loss became " + value + " at epoch " + (epoch + 1)
-                                + "; lower the learning rate or enable gradient clipping");
+                                + ", batch " + (firstBatch + i + 1) + " (rows " + window.get(i).stream().map(e -> "" + e.row()).toList()
+                                + "); lower the learning rate or enable gradient clipping");
                     }
                     lossSum += value;
                     gc.backward(summed.div(Math.max(1, windowTokens)));
@@ -217,6 +221,25 @@ public final class LoraTrainer {
         } finally {
             grads.values().forEach(NDArray::close);
         }
+    }
+
+    /** After a non-finite loss: which adapter arrays and which forward outputs hold NaN or infinity. */
+    private void diagnoseNonFinite(Map<String, NDArray> params, LossFunction.Batch batch) {
+        params.forEach((k, p) -> {
+            if (!Float.isFinite(p.abs().sum().getFloat())) {
+                System.err.println("non-finite adapter array " + k);
+            }
+        });
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (NDArray again = loss.summedLoss(batch)) {
+                System.err.println("recomputed loss " + again.getFloat());
+            }
+        }
+        adapter.detach(model);
+        try (NDArray base = loss.summedLoss(batch)) {
+            System.err.println("loss without the adapter " + base.getFloat());
+        }
+        adapter.attach(model);
     }
 
     private static double globalNorm(Map<String, NDArray> grads) {

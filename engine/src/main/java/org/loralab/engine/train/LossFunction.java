@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.NativeArrays;
 
 /**
  * Next-token cross-entropy on the summary tokens only: the prompt and the padding are masked,
@@ -54,8 +55,9 @@ final class LossFunction {
                 }
             }
         }
-        return new Batch(m.create(ids, new Shape(b, t)), m.create(pos, new Shape(b, t)), m.create(mask, new Shape(b, t)),
-                m.create(targets, new Shape(b, t - 1, 1)), m.create(targetMask, new Shape(b, t - 1)), targetTokens, tokens);
+        return new Batch(NativeArrays.copy(m.create(ids, new Shape(b, t))), NativeArrays.copy(m.create(pos, new Shape(b, t))),
+                NativeArrays.copy(m.create(mask, new Shape(b, t))), NativeArrays.copy(m.create(targets, new Shape(b, t - 1, 1))),
+                NativeArrays.copy(m.create(targetMask, new Shape(b, t - 1))), targetTokens, tokens);
     }
 
     /** Sum of the token losses of the batch (a scalar), to be divided by the caller's token count. */
