@@ -1,0 +1,46 @@
+package org.loralab.engine.bank;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.loralab.engine.table.TableBuilder;
+
+/** A bank listing as an Arrow table: one row per adapter, one column per field, metrics as metric_* columns. */
+public final class BankTable {
+
+    private BankTable() {
+    }
+
+    public static VectorSchemaRoot of(List<BankEntry> entries, BufferAllocator allocator) {
+        TableBuilder b = new TableBuilder(allocator)
+                .strings("name", entries.stream().map(BankEntry::name).toList())
+                .strings("path", entries.stream().map(e -> e.path().toString()).toList())
+                .strings("status", entries.stream().map(e -> e.status().name().toLowerCase()).toList())
+                .strings("reason", entries.stream().map(BankEntry::reason).toList())
+                .strings("base_model", entries.stream().map(BankEntry::baseModel).toList())
+                .doubles("rank", entries.stream().mapToDouble(e -> e.rank() == null ? Double.NaN : e.rank()).toArray())
+                .doubles("alpha", entries.stream().mapToDouble(e -> e.alpha() == null ? Double.NaN : e.alpha()).toArray())
+                .strings("target_modules", entries.stream().map(e -> String.join(",", e.targetModules())).toList())
+                .strings("language", entries.stream().map(BankEntry::language).toList())
+                .strings("domain", entries.stream().map(BankEntry::domain).toList())
+                .strings("task", entries.stream().map(BankEntry::task).toList())
+                .strings("description", entries.stream().map(BankEntry::description).toList())
+                .strings("method", entries.stream().map(BankEntry::method).toList())
+                .doubles("parameters", entries.stream().mapToDouble(e -> e.parameterCount() == null ? Double.NaN : e.parameterCount()).toArray())
+                .longs("size_bytes", entries.stream().mapToLong(BankEntry::sizeOnDisk).toArray())
+                .strings("created", entries.stream().map(BankEntry::created).toList());
+        TreeSet<String> metrics = new TreeSet<>();
+        entries.forEach(e -> metrics.addAll(e.metrics().keySet()));
+        for (String m : metrics) {
+            b.doubles("metric_" + m, entries.stream().mapToDouble(e -> metricOrNaN(e.metrics(), m)).toArray());
+        }
+        return b.build();
+    }
+
+    private static double metricOrNaN(Map<String, Double> metrics, String key) {
+        Double v = metrics.get(key);
+        return v == null ? Double.NaN : v;
+    }
+}
