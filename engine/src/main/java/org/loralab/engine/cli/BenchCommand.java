@@ -1,6 +1,7 @@
 package org.loralab.engine.cli;
 
 import java.util.concurrent.Callable;
+import org.loralab.engine.bench.GenerateBenchmark;
 import org.loralab.engine.bench.RougeBenchmark;
 import org.loralab.engine.bench.TrainBenchmark;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -46,6 +47,22 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python);
+            return 0;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Generated tokens/s at batch 1 and 16 against the memory-bandwidth bound.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--hidden", defaultValue = "512") int hidden;
+        @Option(names = "--layers", defaultValue = "8") int layers;
+        @Option(names = "--prompt-tokens", defaultValue = "64") int promptTokens;
+        @Option(names = "--new-tokens", defaultValue = "64") int newTokens;
+        @Option(names = "--device", defaultValue = "auto") String device;
+
+        @Override
+        public Integer call() throws Exception {
+            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device);
             return 0;
         }
     }

@@ -1,0 +1,80 @@
+package org.loralab.engine.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.generate.Generator;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.TinyCheckpoint;
+
+/**
+ * Generated tokens/s at batch 1 and batch 16 for a small Llama-shaped model, against the bound
+ * set by memory bandwidth: every decoding step reads all weights once, so batch 1 cannot beat
+ * bandwidth / weight bytes. Prints figures; asserts nothing.
+ */
+public final class GenerateBenchmark {
+
+    private GenerateBenchmark() {
+    }
+
+    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device) throws IOException {
+        Path dir = Files.createTempDirectory("loralab-bench-generate");
+        Path modelDir = new TinyCheckpoint().hiddenSize(hidden).layers(layers).heads(8, 4).intermediateSize(hidden * 11 / 4)
+                .weightStd(0.02).seed(1).write(dir.resolve("model"));
+        try (CausalLM model = CausalLM.load(modelDir, new ModelOptions(device, "auto"))) {
+            long weightBytes = TrainBenchmark.frozenParameters(model.config()) * model.dtype().getNumOfBytes();
+            double bandwidth = memoryBandwidth(model.manager());
+            System.out.printf("Generation benchmark on %s: Llama-shaped, hidden %d, %d layers, %.1f M parameters "
+                    + "(%.0f MB of %s weights read per step); prompts of %d tokens, %d new tokens, greedy%n",
+                    model.device(), hidden, layers, weightBytes / (double) model.dtype().getNumOfBytes() / 1e6, weightBytes / 1e6,
+                    model.dtype(), promptTokens, newTokens);
+            System.out.printf("  measured memory bandwidth (streaming sum of 1 GiB): %.1f GB/s -> batch-1 bound %.0f tokens/s%n",
+                    bandwidth / 1e9, bandwidth / weightBytes);
+            Generator gen = new Generator(model);
+            GenerationConfig cfg = GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L);
+            Random r = new Random(3);
+            for (int batch : new int[] {1, 16}) {
+                List<long[]> prompts = new ArrayList<>();
+                for (int i = 0; i < batch; i++) {
+                    long[] p = new long[promptTokens];
+                    for (int k = 0; k < p.length; k++) {
+                        p[k] = r.nextInt(256);
+                    }
+                    prompts.add(p);
+                }
+                gen.generate(prompts, GenerationConfig.greedy().maxNewTokens(4).eosTokenIds(List.of()).padTokenId(256L)); // warm-up
+                long t0 = System.nanoTime();
+                List<long[]> out = gen.generate(prompts, cfg);
+                double s = (System.nanoTime() - t0) / 1e9;
+                long tokens = out.stream().mapToLong(o -> o.length).sum();
+                double perSecond = tokens / s;
+                double bound = bandwidth / weightBytes * batch;
+                System.out.printf("  batch %2d: %6.0f generated tokens/s (%5.1f ms per step) = %4.1f%% of the bandwidth bound %.0f tokens/s%n",
+                        batch, perSecond, 1000 * s / newTokens, 100 * perSecond / bound, bound);
+            }
+        }
+        System.out.printf("  peak RSS %.0f MiB%n", TrainBenchmark.peakRssKiB() / 1024.0);
+    }
+
+    /** Bytes per second of a full read of a 1 GiB float32 array (the best case for reading weights). */
+    static double memoryBandwidth(NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            NDArray a = m.ones(new Shape(256L * 1024 * 1024));
+            a.sum().close();
+            long t0 = System.nanoTime();
+            int reps = 5;
+            for (int i = 0; i < reps; i++) {
+                a.sum().close();
+            }
+            return reps * a.size() * 4.0 / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+}
