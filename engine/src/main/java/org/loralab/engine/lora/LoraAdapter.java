@@ -67,6 +67,30 @@ public final class LoraAdapter implements AutoCloseable {
         return new LoraAdapter(config, m, modules);
     }
 
+    /**
+     * An adapter with the given A and B values (row-major, shapes from the config's ranks and the
+     * model's layers), e.g. the result of a merge.
+     */
+    public static LoraAdapter fromWeights(CausalLM model, LoraConfig config, Map<String, float[]> a, Map<String, float[]> b) {
+        NDManager m = model.manager().newSubManager();
+        Map<String, LoraModule> modules = new LinkedHashMap<>();
+        for (LinearLayer layer : model.linearLayers()) {
+            String path = layer.modulePath();
+            if (!a.containsKey(path)) {
+                continue;
+            }
+            int r = config.rankFor(path);
+            NDArray aArr = NativeArrays.copy(m.create(a.get(path), new Shape(r, layer.inFeatures())));
+            NDArray bArr = NativeArrays.copy(m.create(b.get(path), new Shape(layer.outFeatures(), r)));
+            modules.put(path, new LoraModule(path, aArr, bArr, config.scalingFor(path), config.dropout(), null));
+        }
+        if (modules.size() != a.size()) {
+            m.close();
+            throw new IllegalArgumentException("some merged modules do not exist in the base model");
+        }
+        return new LoraAdapter(config, m, modules);
+    }
+
     private static List<LinearLayer> targetLayers(CausalLM model, LoraConfig config) {
         List<LinearLayer> targets = model.linearLayers().stream().filter(l -> config.targets(l.modulePath())).toList();
         if (targets.isEmpty()) {
