@@ -135,6 +135,59 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /**
+     * The mean over tokens of the hidden state after the embedding and after each layer, float32
+     * (layers + 1, hidden): a sentence representation per depth, for description-conditioned merging.
+     */
+    public float[][] meanHiddenStates(long[] ids) {
+        try (NDManager m = manager.newSubManager(); NDScope scope = new NDScope()) {
+            int t = ids.length;
+            NDArray input = m.create(ids, new Shape(1, t));
+            long[] pos = new long[t];
+            for (int i = 0; i < t; i++) {
+                pos[i] = i;
+            }
+            NDArray positions = m.create(pos, new Shape(1, t));
+            NDArray bias = attentionBias(m.ones(new Shape(1, t), DataType.INT64), 0, t);
+            Rotary.Angles angles = rotary.angles(positions, dtype);
+            NDArray x = Embedding.embedding(input, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+            float[][] out = new float[layers.size() + 1][];
+            out[0] = x.toType(DataType.FLOAT32, false).mean(new int[] {1}).toFloatArray();
+            for (int l = 0; l < layers.size(); l++) {
+                x = layers.get(l).forward(x, angles, bias, null, config, config.rmsNormEps());
+                out[l + 1] = x.toType(DataType.FLOAT32, false).mean(new int[] {1}).toFloatArray();
+            }
+            scope.suppressNotUsedWarning();
+            return out;
+        }
+    }
+
+    /** Every weight by its HF tensor name (the tied head appears once, as the embedding). */
+    public java.util.Map<String, NDArray> namedWeights() {
+        java.util.Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+        w.put("model.embed_tokens.weight", embedTokens);
+        for (DecoderLayer l : layers) {
+            String p = "model.layers." + l.index + ".";
+            w.put(p + "input_layernorm.weight", l.inputNorm);
+            w.put(p + "post_attention_layernorm.weight", l.postAttentionNorm);
+            if (l.qNorm != null) {
+                w.put(p + "self_attn.q_norm.weight", l.qNorm);
+                w.put(p + "self_attn.k_norm.weight", l.kNorm);
+            }
+            for (LinearLayer lin : l.linearLayers()) {
+                w.put(lin.modulePath() + ".weight", lin.weight());
+                if (lin.bias() != null) {
+                    w.put(lin.modulePath() + ".bias", lin.bias());
+                }
+            }
+        }
+        w.put("model.norm.weight", finalNorm);
+        if (lmHead != embedTokens) {
+            w.put("lm_head.weight", lmHead);
+        }
+        return w;
+    }
+
+    /**
      * Additive mask (batch, 1, 1, seq, past + seq): 0 where query t may attend key s (causal and
      * not padding), a large negative number elsewhere. Finite, so a fully padded row stays NaN-free.
      */

@@ -30,6 +30,18 @@ public final class LoraTrainer {
     private final LoraAdapter adapter;
     private final TrainingConfig cfg;
     private final LossFunction loss;
+    private StepHook hook;
+    private int plannedSteps;
+
+    /** Called after every optimizer step, before the gradients are cleared (pruning uses it). */
+    public interface StepHook {
+        void afterStep(int step, int totalSteps, Map<String, NDArray> params, Map<String, NDArray> grads);
+    }
+
+    public LoraTrainer withStepHook(StepHook h) {
+        this.hook = h;
+        return this;
+    }
 
     public LoraTrainer(CausalLM model, LoraAdapter adapter, TrainingConfig cfg, long padId) {
         this.model = model;
@@ -70,6 +82,7 @@ public final class LoraTrainer {
             listener.onProgress(state.globalStep, totalSteps(train.size()), "resumed at step " + state.globalStep);
         }
         int totalSteps = totalSteps(train.size());
+        plannedSteps = totalSteps;
         int warmup = (int) Math.ceil(cfg.warmupRatio() * totalSteps);
         long trainedTokens = 0;
         boolean stoppedEarly = false;
@@ -216,6 +229,9 @@ public final class LoraTrainer {
                 grads.values().forEach(g -> g.muli(scale));
             }
             optimizer.step(lr, grads);
+            if (hook != null) {
+                hook.afterStep(optimizer.stepCount(), plannedSteps, params, grads);
+            }
             grads.values().forEach(g -> g.subi(g)); // PyTorch accumulates .grad; zero it for the next step
             return new StepOutcome(lossSum, windowTokens, tokens, norm);
         } finally {

@@ -1,0 +1,163 @@
+package org.loralab.engine.merge;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loralab.engine.lora.PeftNames;
+import org.loralab.engine.model.NativeArrays;
+import org.loralab.engine.train.LoraTrainer;
+
+/**
+ * Prunes adapter parameters during training: after each optimizer step it scores the units
+ * still alive, zeroes the lowest until the scheduled share of parameters is pruned, and holds
+ * every pruned entry at zero from then on (masks only grow).
+ */
+final class Pruner implements LoraTrainer.StepHook {
+
+    private final PruneSettings settings;
+    private final Map<String, float[]> start = new LinkedHashMap<>();
+    private final Map<String, boolean[]> pruned = new LinkedHashMap<>();
+    private final Map<String, Integer> ranks;
+    private long total;
+
+    /** @param ranks per PEFT tensor name of A or B, the module's rank (to group rank components) */
+    Pruner(PruneSettings settings, Map<String, NDArray> params, Map<String, Integer> ranks) {
+        this.settings = settings;
+        this.ranks = ranks;
+        params.forEach((k, v) -> {
+            float[] values = v.toFloatArray();
+            start.put(k, values);
+            pruned.put(k, new boolean[values.length]);
+            total += values.length;
+        });
+    }
+
+    /** One prunable group of entries and its score. */
+    private record Unit(List<int[]> entries, double score, int size) {
+    }
+
+    @Override
+    public void afterStep(int step, int totalSteps, Map<String, NDArray> params, Map<String, NDArray> grads) {
+        long target = (long) Math.floor(settings.ratioAt(step, totalSteps) * total);
+        long have = prunedCount();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        params.forEach((k, v) -> values.put(k, v.toFloatArray()));
+        if (target > have) {
+            Map<String, float[]> g = new LinkedHashMap<>();
+            if (settings.importance() == PruneSettings.Importance.SALIENCY) {
+                grads.forEach((k, v) -> g.put(k, v.toFloatArray()));
+            }
+            List<String> names = new ArrayList<>(values.keySet());
+            List<Unit> units = units(names, values, g);
+            units.sort((x, y) -> Double.compare(x.score, y.score));
+            for (Unit u : units) {
+                if (have >= target) {
+                    break;
+                }
+                // Whole units: exact for elements; ranks and modules may overshoot by part of one unit.
+                for (int[] e : u.entries) {
+                    boolean[] mask = pruned.get(names.get(e[0]));
+                    if (!mask[e[1]]) {
+                        mask[e[1]] = true;
+                        have++;
+                    }
+                }
+            }
+        }
+        // Hold pruned entries at zero (AdamW would otherwise move them again).
+        params.forEach((k, v) -> {
+            float[] x = values.get(k);
+            boolean[] mask = pruned.get(k);
+            boolean changed = false;
+            for (int i = 0; i < x.length; i++) {
+                if (mask[i] && x[i] != 0) {
+                    x[i] = 0;
+                    changed = true;
+                }
+            }
+            if (changed) {
+                NativeArrays.assign(v, x);
+            }
+        });
+    }
+
+    private List<Unit> units(List<String> names, Map<String, float[]> values, Map<String, float[]> grads) {
+        List<Unit> units = new ArrayList<>();
+        Map<String, List<int[]>> groups = new LinkedHashMap<>();
+        Map<String, double[]> groupScore = new LinkedHashMap<>();
+        for (int n = 0; n < names.size(); n++) {
+            String name = names.get(n);
+            float[] x = values.get(name);
+            boolean[] mask = pruned.get(name);
+            String[] parsed = PeftNames.parse(name);
+            int r = ranks.getOrDefault(name, 1);
+            int cols = x.length / r; // A is (r, in): row k = component k; B is (out, r): column k
+            for (int i = 0; i < x.length; i++) {
+                if (mask[i]) {
+                    continue;
+                }
+                double score = score(name, i, x, grads);
+                String key;
+                switch (settings.granularity()) {
+                    case ELEMENT -> {
+                        units.add(new Unit(List.<int[]>of(new int[] {n, i}), score, 1));
+                        continue;
+                    }
+                    case RANK -> {
+                        int k = parsed != null && parsed[1].equals("lora_A") ? i / cols : i % r;
+                        key = (parsed == null ? name : parsed[0]) + "#" + k;
+                    }
+                    default -> key = parsed == null ? name : parsed[0];
+                }
+                groups.computeIfAbsent(key, q -> new ArrayList<>()).add(new int[] {n, i});
+                groupScore.computeIfAbsent(key, q -> new double[1])[0] += score;
+            }
+        }
+        groups.forEach((key, entries) -> units.add(new Unit(entries, groupScore.get(key)[0] / entries.size(), entries.size())));
+        return units;
+    }
+
+    private double score(String name, int i, float[] x, Map<String, float[]> grads) {
+        return switch (settings.importance()) {
+            case MAGNITUDE -> Math.abs(x[i]);
+            case UPDATE -> Math.abs(x[i] - start.get(name)[i]);
+            case SALIENCY -> Math.abs(x[i] * grads.get(name)[i]);
+        };
+    }
+
+    long prunedCount() {
+        return pruned.values().stream().mapToLong(m -> {
+            long c = 0;
+            for (boolean b : m) {
+                c += b ? 1 : 0;
+            }
+            return c;
+        }).sum();
+    }
+
+    double achievedRatio() {
+        return total == 0 ? 0 : (double) prunedCount() / total;
+    }
+
+    static double zeroShare(Map<String, NDArray> params) {
+        long zeros = 0;
+        long all = 0;
+        for (NDArray p : params.values()) {
+            float[] v = p.toFloatArray();
+            all += v.length;
+            zeros += Arrays.stream(toDoubles(v)).filter(d -> d == 0).count();
+        }
+        return all == 0 ? 0 : (double) zeros / all;
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
