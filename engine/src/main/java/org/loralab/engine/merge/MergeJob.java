@@ -1,0 +1,206 @@
+package org.loralab.engine.merge;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.loralab.engine.lora.AdapterMetadata;
+import org.loralab.engine.lora.AdapterWriter;
+import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelFingerprint;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.prompt.PromptEncoder;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.tokenizer.TextTokenizer;
+import org.loralab.engine.train.EncodedExample;
+import org.loralab.engine.train.TrainLoraJob;
+import org.loralab.engine.train.TrainingConfig;
+import org.loralab.engine.train.TrainingExample;
+import org.loralab.engine.train.TrainingListener;
+
+/**
+ * The Adaptive Merge &amp; Prune node's work: load the base model and the chosen bank adapters
+ * (refusing ones made for another base model), merge by the chosen method, and write a PEFT
+ * adapter whose loralab.json records method, settings, sources, weights and pruning achieved.
+ */
+public final class MergeJob {
+
+    /** Every merge the node offers. */
+    public enum Method {
+        LINEAR, CAT, SVD, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE, LORAHUB, ADAPTIVE, DESCRIPTION;
+
+        public static Method parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown merge method '" + s + "': use one of " + Arrays.toString(values()).toLowerCase(Locale.ROOT));
+            }
+        }
+
+        boolean needsExamples() {
+            return this == LORAHUB || this == ADAPTIVE;
+        }
+    }
+
+    /**
+     * @param weights one per adapter for the classic merges and as Adaptive's start; null for uniform 1/N
+     * @param classic density, svd rank, TIES sign rule, DARE rescale and seed (its method and weights are ignored)
+     * @param loraHubBudget loss evaluations for LoraHub
+     * @param tune the fine-tune of Adaptive Merge &amp; Prune
+     * @param exportModel also write base + merged adapter as a full checkpoint beside the adapter ("-model")
+     */
+    public record Spec(Path baseModel, List<Path> adapters, Method method, double[] weights, MergeSettings classic,
+            int loraHubBudget, PruneSettings prune, TrainingConfig tune, PromptFormat prompt, String taskDescription,
+            int topK, double temperature, Path output, boolean overwrite, boolean exportModel, ModelOptions device) {
+    }
+
+    public record Result(Path adapter, double[] weights, double prunedRatio, double targetLoss) {
+    }
+
+    private MergeJob() {
+    }
+
+    public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
+        if (spec.adapters().isEmpty()) {
+            throw new IllegalArgumentException("choose at least one adapter to merge");
+        }
+        if (spec.method().needsExamples()) {
+            TrainingExample.requireValid(targetRows, "target");
+        }
+        try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
+                CausalLM model = CausalLM.load(spec.baseModel(), spec.device())) {
+            ModelFingerprint base = ModelFingerprint.of(model.config());
+            List<Map<String, LowRank>> bank = new ArrayList<>();
+            List<String> descriptions = new ArrayList<>();
+            for (Path p : spec.adapters()) {
+                AdapterMetadata meta = AdapterMetadata.load(p);
+                if (meta != null && meta.fingerprint() != null && !base.differences(meta.fingerprint()).isEmpty()) {
+                    throw new IllegalArgumentException(p + " was made for another base model: "
+                            + String.join("; ", base.differences(meta.fingerprint())));
+                }
+                try (LoraAdapter a = LoraAdapter.load(p, model)) {
+                    bank.add(AdapterMath.lowRanks(a));
+                }
+                descriptions.add(describe(meta));
+            }
+            int n = bank.size();
+            double[] weights = spec.weights() != null ? spec.weights() : uniform(n);
+            if (weights.length != n) {
+                throw new IllegalArgumentException(n + " adapters but " + weights.length + " weights");
+            }
+            long eos = TrainLoraJob.eosId(spec.baseModel(), tokenizer);
+            long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
+            List<EncodedExample> examples = targetRows.isEmpty() ? List.of()
+                    : EncodedExample.encode(targetRows, new PromptEncoder(tokenizer, spec.prompt()), eos, spec.tune().maxSeqLength());
+            double pruned = 0;
+            double loss = Double.NaN;
+            LoraAdapter result;
+            switch (spec.method()) {
+                case LORAHUB -> {
+                    LoraHub hub = new LoraHub(model, bank, pad);
+                    try {
+                        LoraHub.Result r = hub.search(examples, spec.loraHubBudget(), spec.classic().seed(), listener);
+                        weights = r.weights();
+                        loss = r.loss();
+                        result = AdapterMath.toAdapter(model, hub.combine(weights), spec.baseModel().toString());
+                    } finally {
+                        hub.close();
+                    }
+                }
+                case ADAPTIVE -> {
+                    AdaptiveMergePrune.Result r = AdaptiveMergePrune.run(model, bank, weights, spec.prune(), spec.tune(), examples,
+                            List.of(), pad, listener);
+                    result = r.adapter();
+                    pruned = r.achievedRatio();
+                    loss = r.finalLoss();
+                }
+                case DESCRIPTION -> {
+                    DescriptionMerge.Result r = DescriptionMerge.merge(model, tokenizer, spec.taskDescription(), descriptions, bank,
+                            spec.topK(), spec.temperature());
+                    result = AdapterMath.toAdapter(model, r.merged(), spec.baseModel().toString());
+                    weights = Arrays.stream(r.layerWeights()).reduce(new double[n], (acc, row) -> {
+                        double[] s = acc.clone();
+                        for (int i = 0; i < n; i++) {
+                            s[i] += row[i] / r.layerWeights().length;
+                        }
+                        return s;
+                    });
+                }
+                default -> {
+                    MergeSettings s = new MergeSettings(MergeMethod.valueOf(spec.method().name()), weights, spec.classic().density(),
+                            spec.classic().signByFrequency(), spec.classic().svdRank(), spec.classic().dareRescale(), spec.classic().seed());
+                    result = AdapterMath.toAdapter(model, ClassicMerge.merge(bank, s), spec.baseModel().toString());
+                }
+            }
+            try (LoraAdapter merged = result) {
+                AdapterMetadata meta = AdapterMetadata.create(spec.method().name().toLowerCase(Locale.ROOT)).withFingerprint(base);
+                spec.adapters().forEach(p -> meta.sources.add(p.toString()));
+                meta.settings = settings(spec, weights);
+                meta.metrics.put("pruned_ratio", pruned);
+                if (!Double.isNaN(loss)) {
+                    meta.metrics.put("target_loss", loss);
+                }
+                meta.metrics.put("trainable_parameters", (double) merged.parameterCount());
+                meta.description = spec.taskDescription();
+                AdapterWriter.write(merged, meta, spec.output(), spec.overwrite());
+                if (spec.exportModel()) {
+                    MergedModelWriter.write(model, merged, spec.baseModel(), spec.output().resolveSibling(spec.output().getFileName() + "-model"),
+                            spec.overwrite());
+                }
+            }
+            return new Result(spec.output(), weights, pruned, loss);
+        }
+    }
+
+    private static JsonObject settings(Spec spec, double[] weights) {
+        Gson gson = new Gson();
+        JsonObject o = new JsonObject();
+        o.addProperty("method", spec.method().name().toLowerCase(Locale.ROOT));
+        o.add("weights", gson.toJsonTree(weights));
+        o.addProperty("density", spec.classic().density());
+        o.addProperty("svd_rank", spec.classic().svdRank());
+        o.addProperty("ties_sign_by_frequency", spec.classic().signByFrequency());
+        o.addProperty("dare_rescale", spec.classic().dareRescale());
+        o.addProperty("seed", spec.classic().seed());
+        if (spec.method() == Method.LORAHUB) {
+            o.addProperty("lorahub_budget", spec.loraHubBudget());
+        }
+        if (spec.method() == Method.ADAPTIVE) {
+            o.add("prune", gson.toJsonTree(spec.prune()));
+            o.add("tune", gson.toJsonTree(spec.tune()));
+        }
+        if (spec.method() == Method.DESCRIPTION) {
+            o.addProperty("top_k", spec.topK());
+            o.addProperty("temperature", spec.temperature());
+        }
+        return o;
+    }
+
+    /** An adapter's description for routing: its own, else language, domain and task. */
+    static String describe(AdapterMetadata m) {
+        if (m == null) {
+            return null;
+        }
+        if (m.description != null && !m.description.isBlank()) {
+            return m.description;
+        }
+        String s = String.join(" ", List.of(nz(m.language), nz(m.domain), nz(m.task))).trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static double[] uniform(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0 / n);
+        return w;
+    }
+}

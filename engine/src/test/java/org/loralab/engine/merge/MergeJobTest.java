@@ -1,0 +1,83 @@
+package org.loralab.engine.merge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralab.engine.lora.AdapterMetadata;
+import org.loralab.engine.lora.LoraConfig;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.TinyCheckpoint;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.train.LrSchedule;
+import org.loralab.engine.train.TrainLoraJob;
+import org.loralab.engine.train.TrainingConfig;
+import org.loralab.engine.train.TrainingExample;
+import org.loralab.engine.train.TrainingListener;
+
+class MergeJobTest {
+
+    @TempDir
+    static Path dir;
+    static Path base;
+    static final PromptFormat PROMPT = new PromptFormat("{document}\n=", "", false);
+    static final TrainingConfig CFG = TrainingConfig.defaults().withEpochs(2).withLearningRate(1e-2).withBatch(2, 1)
+            .withSchedule(LrSchedule.CONSTANT, 0).withMaxSeqLength(64);
+    static final List<TrainingExample> ROWS = List.of(new TrainingExample(0, "rain osaka", "wet osaka"),
+            new TrainingExample(1, "rain kobe", "wet kobe"), new TrainingExample(2, "goal gifu", "win gifu"));
+
+    @BeforeAll
+    static void bank() throws Exception {
+        base = new TinyCheckpoint().seed(9).write(dir.resolve("base"));
+        for (String name : new String[] {"a", "b"}) {
+            AdapterMetadata meta = AdapterMetadata.create(null);
+            meta.description = name.equals("a") ? "weather" : "sports";
+            TrainLoraJob.run(new TrainLoraJob.Spec(base, null, LoraConfig.of(2, 4, List.of("q_proj", "v_proj")), false,
+                    CFG.withSeed(name.hashCode()), PROMPT, dir.resolve(name), false, null, false, meta, new ModelOptions("cpu", "auto")),
+                    ROWS, List.of(), TrainingListener.NONE);
+        }
+    }
+
+    static MergeJob.Spec spec(MergeJob.Method m, String out) {
+        return new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("b")), m, null,
+                MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5).withSvdRank(2), 8, PruneSettings.defaults(), CFG, PROMPT,
+                "weather", 1, 0.5, dir.resolve(out), false, false, new ModelOptions("cpu", "auto"));
+    }
+
+    @Test
+    void everyMethodWritesAReproducibleAdapterWithItsRecipe() throws Exception {
+        for (MergeJob.Method m : MergeJob.Method.values()) {
+            String name = m.name().toLowerCase();
+            MergeJob.run(spec(m, name), ROWS, TrainingListener.NONE);
+            AdapterMetadata meta = AdapterMetadata.load(dir.resolve(name));
+            assertEquals(name, meta.method);
+            assertEquals(List.of(dir.resolve("a").toString(), dir.resolve("b").toString()), meta.sources);
+            assertEquals(name, meta.settings.get("method").getAsString());
+            assertTrue(Files.exists(dir.resolve(name).resolve("adapter_model.safetensors")));
+        }
+        AdapterMetadata adaptive = AdapterMetadata.load(dir.resolve("adaptive"));
+        assertTrue(adaptive.metrics.get("pruned_ratio") > 0.49 && adaptive.metrics.get("pruned_ratio") <= 0.5);
+        MergeJob.run(spec(MergeJob.Method.ADAPTIVE, "adaptive-again"), ROWS, TrainingListener.NONE);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("adaptive/adapter_model.safetensors")),
+                Files.readAllBytes(dir.resolve("adaptive-again/adapter_model.safetensors")));
+    }
+
+    @Test
+    void adaptersOfAnotherBaseModelAreRefused() throws Exception {
+        Path other = new TinyCheckpoint().hiddenSize(32).heads(4, 2).write(dir.resolve("other"));
+        TrainLoraJob.run(new TrainLoraJob.Spec(other, null, LoraConfig.of(2, 4, List.of("q_proj")), false, CFG, PROMPT,
+                dir.resolve("foreign"), false, null, false, null, new ModelOptions("cpu", "auto")), ROWS, List.of(), TrainingListener.NONE);
+        MergeJob.Spec s = new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("foreign")), MergeJob.Method.CAT, null,
+                MergeSettings.of(MergeMethod.CAT), 8, PruneSettings.defaults(), CFG, PROMPT, null, 1, 1, dir.resolve("x"), false, false,
+                new ModelOptions("cpu", "auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MergeJob.run(s, List.of(), TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("made for another base model") && e.getMessage().contains("hidden size 32 ≠ 64"), e.getMessage());
+    }
+}
