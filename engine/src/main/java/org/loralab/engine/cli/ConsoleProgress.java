@@ -2,10 +2,14 @@ package org.loralab.engine.cli;
 
 import org.loralab.engine.progress.ProgressListener;
 
-/** Prints progress on one stderr line, rewritten in place; silent when stderr is not a terminal (logs, CI). */
+/**
+ * Prints progress to stderr: on a terminal one line rewritten in place; in logs and CI a plain
+ * line every few seconds, so scheduled jobs still show that work goes on.
+ */
 final class ConsoleProgress implements ProgressListener {
 
     private static final boolean INTERACTIVE = System.console() != null;
+    private static final long LOG_INTERVAL_MS = 5000;
 
     private final String label;
     private long lastPrint;
@@ -17,11 +21,17 @@ final class ConsoleProgress implements ProgressListener {
     @Override
     public void onProgress(long done, long total, String message) {
         long now = System.currentTimeMillis();
-        if (!INTERACTIVE || (now - lastPrint < 200 && done != total)) {
+        long interval = INTERACTIVE ? 200 : LOG_INTERVAL_MS;
+        if (now - lastPrint < interval && done != total) {
             return;
         }
         lastPrint = now;
-        System.err.print("\r" + label + ": " + done + (total > 0 ? "/" + total : "") + "  " + message + "   ");
+        String line = label + ": " + done + (total > 0 ? "/" + total : "") + "  " + message;
+        if (INTERACTIVE) {
+            System.err.print("\r" + line + "   ");
+        } else {
+            System.err.println(line);
+        }
         System.err.flush();
     }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code loralab} command: one subcommand per node, plus the demo. */
 @Command(name = "loralab", mixinStandardHelpOptions = true, version = "LoRA Lab 0.1.0",
         description = "LoRA adapters for low-resource summarization, from the command line.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, TinyModelCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, TinyModelCommand.class, BenchCommand.class, DemoModelCommand.class, TrainCommand.class, BankCommand.class, MergeCommand.class, SummarizeCommand.class, RougeCommand.class})
 public final class LoraLabCli implements Runnable {
 
     public static void main(String[] args) {

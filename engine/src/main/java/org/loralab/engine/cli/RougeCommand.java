@@ -1,0 +1,65 @@
+package org.loralab.engine.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.loralab.engine.rouge.JapaneseRougeTokenizer;
+import org.loralab.engine.rouge.Language;
+import org.loralab.engine.rouge.RougeOptions;
+import org.loralab.engine.rouge.RougeTableScorer;
+import org.loralab.engine.rouge.RougeType;
+import org.loralab.engine.table.TableFiles;
+import org.loralab.engine.table.Tables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The ROUGE Scorer node from the command line. */
+@Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE.")
+final class RougeCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--prediction-col", defaultValue = "summary") String predictionCol;
+    @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
+    @Option(names = "--language", defaultValue = "auto", description = "en, ja or auto (by script, per row)") String language;
+    @Option(names = "--language-col", description = "per-row language column") String languageCol;
+    @Option(names = "--japanese", defaultValue = "morpheme", description = "morpheme (Kuromoji) or character") String japanese;
+    @Option(names = "--no-stemmer", description = "do not Porter-stem English tokens") boolean noStemmer;
+    @Option(names = "--types", defaultValue = "rouge1,rouge2,rougeL,rougeLsum", split = ",") List<String> types;
+    @Option(names = "--bootstrap", defaultValue = "1000") int bootstrap;
+    @Option(names = "--confidence", defaultValue = "0.95") double confidence;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--out", required = true, description = "per-row scores table") Path out;
+    @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") Path summary;
+
+    @Override
+    public Integer call() throws Exception {
+        RougeOptions options = RougeOptions.defaults().withTypes(types.stream().map(RougeType::parse).toList())
+                .withStemmer(!noStemmer).withLanguage(Language.parse(language))
+                .withJapaneseMode(japanese.equalsIgnoreCase("character") ? JapaneseRougeTokenizer.Mode.CHARACTER : JapaneseRougeTokenizer.Mode.MORPHEME)
+                .withBootstrap(bootstrap, confidence, seed);
+        try (BufferAllocator alloc = Tables.newAllocator("rouge");
+                VectorSchemaRoot input = TableFiles.read(data, alloc);
+                RougeTableScorer.Result r = new RougeTableScorer(options).score(input, predictionCol, referenceCols, languageCol, alloc,
+                        new ConsoleProgress("rouge"))) {
+            ConsoleProgress.clear();
+            TableFiles.write(out, r.rows());
+            if (summary != null) {
+                TableFiles.write(summary, r.summary());
+            }
+            List<String> t = Tables.strings(r.summary(), "rouge_type");
+            List<String> m = Tables.strings(r.summary(), "measure");
+            double[] mean = Tables.doubles(r.summary(), "mean");
+            double[] low = Tables.doubles(r.summary(), "low");
+            double[] high = Tables.doubles(r.summary(), "high");
+            for (int i = 0; i < t.size(); i++) {
+                if (m.get(i).equals("fmeasure")) {
+                    System.out.printf("%-10s F1 %.4f  [%.4f, %.4f]%n", t.get(i), mean[i], low[i], high[i]);
+                }
+            }
+            System.out.printf("%d of %d rows scored; per-row scores in %s%n", r.scoredRows(), input.getRowCount(), out);
+            return 0;
+        }
+    }
+}
