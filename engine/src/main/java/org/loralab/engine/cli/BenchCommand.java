@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class, BenchCommand.Amp.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -63,6 +63,20 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device);
+            return 0;
+        }
+    }
+
+    @Command(name = "amp", mixinStandardHelpOptions = true,
+            description = "Adaptive Merge & Prune settings compared on the demo's bank and target (run `demo` first).")
+    static final class Amp implements Callable<Integer> {
+        @Option(names = "--work", defaultValue = "loralab-demo/work") java.nio.file.Path work;
+        @Option(names = "--ratio", defaultValue = "0.5") double ratio;
+
+        @Override
+        public Integer call() throws Exception {
+            org.loralab.engine.demo.AmpExperiment.run(work, work.resolve("base-model"), ratio,
+                    org.loralab.engine.demo.DemoSettings.full());
             return 0;
         }
     }
