@@ -15,7 +15,7 @@ public record DemoSettings(int bankRows, int bankEpochs, int targetRows, int tes
         int bootstrap, int maxNewTokens) {
 
     public static DemoSettings full() {
-        return new DemoSettings(120, 3, 16, 40, 8, 40, 1000, 64);
+        return new DemoSettings(200, 5, 16, 40, 20, 40, 1000, 64);
     }
 
     /** A few seconds' worth, for tests. */

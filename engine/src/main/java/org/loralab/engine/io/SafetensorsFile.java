@@ -191,7 +191,11 @@ public final class SafetensorsFile {
         NDArray array;
         if (info.dataType() == DataType.BFLOAT16) {
             // Widened in Java: the PyTorch JNI cannot hold bf16 on the CPU (see Bfloat16).
-            array = manager.create(Bfloat16.toFloat32(data, info.djlShape().size()), info.djlShape(), DataType.FLOAT32);
+            // Copied again into PyTorch-owned (64-byte aligned) memory: kernels fed Java buffers
+            // of varying alignment gave run-to-run different results.
+            NDArray javaBacked = manager.create(Bfloat16.toFloat32(data, info.djlShape().size()), info.djlShape(), DataType.FLOAT32);
+            array = javaBacked.duplicate();
+            javaBacked.close();
         } else {
             array = manager.create(data, info.djlShape(), info.dataType());
         }

@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import org.loralab.engine.model.LinearLayer;
+import org.loralab.engine.model.NativeArrays;
 
 /**
  * The update one LoRA pair adds to a frozen linear layer:
@@ -43,7 +44,7 @@ public final class LoraModule implements LinearLayer.Adapter {
         if (filter != null) {
             z = filter.apply(z);
         }
-        NDArray out = Linear.linear(z, b).singletonOrThrow().mul(scaling);
+        NDArray out = NativeArrays.times(Linear.linear(z, b).singletonOrThrow(), scaling);
         return out.getDataType() == x.getDataType() ? out : out.toType(x.getDataType(), false);
     }
 
@@ -101,7 +102,7 @@ public final class LoraModule implements LinearLayer.Adapter {
 
         /** {@code z * 2 sigmoid(W z + c)}: the identity at initialisation, so training starts as plain LoRA. */
         NDArray apply(NDArray z) {
-            NDArray gate = Activation.sigmoid(Linear.linear(z, weight, bias).singletonOrThrow()).mul(2);
+            NDArray gate = NativeArrays.times(Activation.sigmoid(Linear.linear(z, weight, bias).singletonOrThrow()), 2);
             return z.mul(gate);
         }
 

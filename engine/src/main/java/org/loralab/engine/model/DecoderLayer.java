@@ -77,8 +77,7 @@ public final class DecoderLayer {
         // Grouped-query attention without copying k/v: query heads of one group share a kv head.
         NDArray q5 = qh.reshape(b, kvHeads, groups, t, hd);
         NDArray k5 = keys.expandDims(2).transpose(0, 1, 2, 4, 3);
-        NDArray scores = q5.matMul(k5).toType(DataType.FLOAT32, false)
-                .mul(1.0 / Math.sqrt(hd))
+        NDArray scores = NativeArrays.times(q5.matMul(k5).toType(DataType.FLOAT32, false), 1.0 / Math.sqrt(hd))
                 .add(attentionBias);
         NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
         NDArray out = probs.matMul(values.expandDims(2)) // (b, kv, g, t, hd)
@@ -96,7 +95,11 @@ public final class DecoderLayer {
     /** RMSNorm over the last axis in float32, scaled in the input's dtype, as HF's LlamaRMSNorm. */
     static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
         NDArray xf = x.toType(DataType.FLOAT32, false);
-        NDArray normed = xf.div(xf.square().mean(new int[] {-1}, true).add(eps).sqrt());
+        NDArray variance = xf.square().mean(new int[] {-1}, true);
+        NDArray normed;
+        try (NDArray epsilon = NativeArrays.scalar(x.getManager(), eps, DataType.FLOAT32)) {
+            normed = xf.div(variance.add(epsilon).sqrt());
+        }
         return normed.toType(x.getDataType(), false).mul(weight);
     }
 }

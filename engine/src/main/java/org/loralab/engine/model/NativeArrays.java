@@ -28,4 +28,22 @@ public final class NativeArrays {
             target.set(new ai.djl.ndarray.index.NDIndex("..."), src);
         }
     }
+
+    /**
+     * A scalar in PyTorch-owned memory. DJL's {@code mul(Number)}/{@code div(Number)} wrap the
+     * number in a borrowed Java buffer that is freed as soon as the call returns, yet autograd keeps
+     * that scalar for the backward pass (MulBackward saves it); the freed memory then feeds the
+     * gradients (garbage or NaN, depending on the garbage collector's timing). Scalars that take
+     * part in anything differentiated must come from here.
+     */
+    public static NDArray scalar(ai.djl.ndarray.NDManager manager, double value, ai.djl.ndarray.types.DataType type) {
+        return manager.full(new ai.djl.ndarray.types.Shape(), (float) value, type);
+    }
+
+    /** {@code x * value} with the scalar kept in PyTorch-owned memory (safe under autograd). */
+    public static NDArray times(NDArray x, double value) {
+        try (NDArray s = scalar(x.getManager(), value, x.getDataType())) {
+            return x.mul(s);
+        }
+    }
 }

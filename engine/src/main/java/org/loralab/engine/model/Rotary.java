@@ -15,7 +15,7 @@ final class Rotary {
     private final NDArray inverseFrequencies; // (head_dim / 2), float32
 
     Rotary(NDManager manager, RopeConfig rope) {
-        this.inverseFrequencies = manager.create(rope.inverseFrequencies());
+        this.inverseFrequencies = NativeArrays.copy(manager.create(rope.inverseFrequencies()));
     }
 
     Angles angles(NDArray positions, DataType dtype) {

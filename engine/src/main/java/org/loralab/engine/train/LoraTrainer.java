@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.NativeArrays;
 
 /**
  * Trains a LoRA adapter on a frozen base model with DJL autograd: AdamW, warm-up and decay,
@@ -215,7 +216,7 @@ public final class LoraTrainer {
                                 + "); lower the learning rate or enable gradient clipping");
                     }
                     lossSum += value;
-                    gc.backward(summed.div(Math.max(1, windowTokens)));
+                    gc.backward(NativeArrays.times(summed, 1.0 / Math.max(1, windowTokens)));
                 }
             }
         }
@@ -232,7 +233,7 @@ public final class LoraTrainer {
             if (hook != null) {
                 hook.afterStep(optimizer.stepCount(), plannedSteps, params, grads);
             }
-            grads.values().forEach(g -> g.subi(g)); // PyTorch accumulates .grad; zero it for the next step
+            grads.values().forEach(g -> g.muli(0)); // PyTorch accumulates .grad; zero it for the next step
             return new StepOutcome(lossSum, windowTokens, tokens, norm);
         } finally {
             grads.values().forEach(NDArray::close);

@@ -114,6 +114,51 @@ class EncodingAndGradientTest {
         }
     }
 
+    /**
+     * Regression: DJL's mul(Number) borrows a Java buffer that autograd keeps for backward; once
+     * collected, the memory fed the gradients. Garbage collection and buffer churn between forward
+     * and backward must not change any gradient.
+     */
+    @Test
+    void gradientsSurviveGarbageCollectionBetweenForwardAndBackward() throws Exception {
+        try (CausalLM model = CausalLM.load(modelDir, new ModelOptions("cpu", "auto"));
+                LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(2, 4, LoraConfig.ALL_LINEAR), false, 3)) {
+            adapter.attach(model);
+            PromptEncoder enc = new PromptEncoder(tokenizer, new PromptFormat("{document} =", "", false));
+            List<EncodedExample> data = EncodedExample.encode(List.of(new TrainingExample(0, "abc def", "xyz"),
+                    new TrainingExample(1, "a", "b")), enc, 258, 32);
+            LossFunction lossFn = new LossFunction(model, 256);
+            float[][] grads = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                adapter.parameters().values().forEach(p -> p.setRequiresGradient(true));
+                try (NDManager m = model.manager().newSubManager()) {
+                    LossFunction.Batch batch = lossFn.batch(data, m);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = lossFn.summedLoss(batch);
+                        loss.attach(m);
+                        if (run == 1) {
+                            for (int i = 0; i < 3; i++) {
+                                System.gc();
+                                Thread.sleep(20);
+                                for (int k = 0; k < 2000; k++) {
+                                    java.nio.ByteBuffer.allocateDirect(4).putFloat(0, Float.NaN);
+                                }
+                            }
+                        }
+                        gc.backward(loss);
+                    }
+                    NDArray b = adapter.modules().values().iterator().next().b();
+                    try (NDArray g = b.getGradient()) {
+                        grads[run] = g.toFloatArray();
+                        g.muli(0);
+                    }
+                }
+                adapter.parameters().values().forEach(p -> p.setRequiresGradient(false));
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1]);
+        }
+    }
+
     private static double lossValue(LossFunction fn, LossFunction.Batch batch, NDManager m) {
         NDArray l = fn.summedLoss(batch);
         l.attach(m);
