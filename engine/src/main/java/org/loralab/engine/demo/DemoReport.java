@@ -78,7 +78,7 @@ public final class DemoReport {
         g.drawString(type.name() + " F1 on the held-out target rows (bars: bootstrap mid, whiskers: 95% interval)", 10, 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         double max = rows.stream().mapToDouble(r -> r.rouge().get(type).high().fmeasure()).max().orElse(1);
-        double scale = (width - left - 30) / Math.max(max, 1e-9);
+        double scale = (width - left - 70) / Math.max(max, 1e-9); // room for the value label
         for (int i = 0; i < rows.size(); i++) {
             DemoRunner.Row r = rows.get(i);
             BootstrapAggregator.Interval iv = r.rouge().get(type);
