@@ -41,7 +41,7 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "40", description = "LoraHub loss evaluations") int budget;
     @Option(names = "--prune-ratio", defaultValue = "0.5") double pruneRatio;
     @Option(names = "--importance", defaultValue = "saliency", description = "magnitude, update or saliency") String importance;
-    @Option(names = "--granularity", defaultValue = "element", description = "element, rank or module") String granularity;
+    @Option(names = "--granularity", defaultValue = "rank", description = "element, rank or module") String granularity;
     @Option(names = "--prune-schedule", defaultValue = "iterative", description = "one_shot or iterative") String pruneSchedule;
     @Option(names = "--epochs", defaultValue = "8") int epochs;
     @Option(names = "--lr", defaultValue = "3e-3") double lr;

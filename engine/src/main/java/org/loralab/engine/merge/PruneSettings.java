@@ -27,7 +27,7 @@ public record PruneSettings(Importance importance, Granularity granularity, Sche
     }
 
     public static PruneSettings defaults() {
-        return new PruneSettings(Importance.SALIENCY, Granularity.ELEMENT, Schedule.ITERATIVE, 0.5);
+        return new PruneSettings(Importance.SALIENCY, Granularity.RANK, Schedule.ITERATIVE, 0.5); // chosen by bench amp, see docs/merging.md
     }
 
     /** Target ratio after optimizer step {@code step} (1-based) of {@code total}. */

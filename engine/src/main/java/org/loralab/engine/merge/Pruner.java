@@ -51,7 +51,11 @@ final class Pruner implements LoraTrainer.StepHook {
                 grads.forEach((k, v) -> g.put(k, v.toFloatArray()));
             }
             List<String> names = new ArrayList<>(values.keySet());
-            List<Unit> units = units(names, values, g);
+            if (settings.granularity() == PruneSettings.Granularity.ELEMENT) {
+                pruneElements(names, values, g, target - have);
+                have = target;
+            }
+            List<Unit> units = settings.granularity() == PruneSettings.Granularity.ELEMENT ? new ArrayList<>() : units(names, values, g);
             units.sort((x, y) -> Double.compare(x.score, y.score));
             for (Unit u : units) {
                 if (have >= target) {
@@ -82,6 +86,51 @@ final class Pruner implements LoraTrainer.StepHook {
                 NativeArrays.assign(v, x);
             }
         });
+    }
+
+    /**
+     * Element granularity without an object per entry: the {@code count} alive entries of lowest
+     * score are pruned (ties in parameter order), via a sorted copy of the scores.
+     */
+    private void pruneElements(List<String> names, Map<String, float[]> values, Map<String, float[]> grads, long count) {
+        int alive = 0;
+        for (String name : names) {
+            for (boolean b : pruned.get(name)) {
+                alive += b ? 0 : 1;
+            }
+        }
+        double[] scores = new double[alive];
+        int k = 0;
+        for (String name : names) {
+            float[] x = values.get(name);
+            boolean[] mask = pruned.get(name);
+            for (int i = 0; i < x.length; i++) {
+                if (!mask[i]) {
+                    scores[k++] = score(name, i, x, grads);
+                }
+            }
+        }
+        double[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        double threshold = sorted[(int) Math.min(count, alive) - 1];
+        long below = 0;
+        for (double v : scores) {
+            below += v < threshold ? 1 : 0;
+        }
+        long tiesToTake = count - below;
+        k = 0;
+        for (String name : names) {
+            boolean[] mask = pruned.get(name);
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i]) {
+                    continue;
+                }
+                double v = scores[k++];
+                if (v < threshold || (v == threshold && tiesToTake-- > 0)) {
+                    mask[i] = true;
+                }
+            }
+        }
     }
 
     private List<Unit> units(List<String> names, Map<String, float[]> values, Map<String, float[]> grads) {

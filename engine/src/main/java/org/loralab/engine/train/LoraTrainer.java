@@ -106,8 +106,8 @@ public final class LoraTrainer {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     listener.onStep(new TrainingListener.StepReport(epoch + 1, state.globalStep, totalSteps,
                             outcome.lossSum / Math.max(1, outcome.targetTokens), lr, outcome.tokens / seconds, outcome.gradNorm));
-                    listener.onProgress(state.globalStep, totalSteps, String.format("epoch %d step %d/%d loss %.4f",
-                            epoch + 1, state.globalStep, totalSteps, outcome.lossSum / Math.max(1, outcome.targetTokens)));
+                    listener.onProgress(state.globalStep, totalSteps, String.format("epoch %d step %d/%d loss %.4f, %.0f tokens/s",
+                            epoch + 1, state.globalStep, totalSteps, outcome.lossSum / Math.max(1, outcome.targetTokens), outcome.tokens / seconds));
                     boolean epochDone = b + cfg.gradientAccumulation() >= batches.size();
                     if (!epochDone && checkpointDir != null && cfg.saveEverySteps() > 0
                             && state.globalStep % cfg.saveEverySteps() == 0) {

@@ -63,7 +63,7 @@ class MergeJobTest {
             assertTrue(Files.exists(dir.resolve(name).resolve("adapter_model.safetensors")));
         }
         AdapterMetadata adaptive = AdapterMetadata.load(dir.resolve("adaptive"));
-        assertTrue(adaptive.metrics.get("pruned_ratio") > 0.49 && adaptive.metrics.get("pruned_ratio") <= 0.5);
+        assertTrue(adaptive.metrics.get("pruned_ratio") >= 0.5 - 1e-9 && adaptive.metrics.get("pruned_ratio") < 0.56); // whole ranks: may overshoot
         MergeJob.run(spec(MergeJob.Method.ADAPTIVE, "adaptive-again"), ROWS, TrainingListener.NONE);
         assertArrayEquals(Files.readAllBytes(dir.resolve("adaptive/adapter_model.safetensors")),
                 Files.readAllBytes(dir.resolve("adaptive-again/adapter_model.safetensors")));
