@@ -25,7 +25,19 @@ public final class Generator {
     }
 
     public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener) {
+        return generate(prompts, cfg, listener, null);
+    }
+
+    /**
+     * @param streams per prompt, the id of its random stream (seed × 1000003 + id); null for the
+     *     position in this call. Callers that regroup prompts into batches pass stable ids (row
+     *     numbers), so sampled output does not depend on how the prompts were grouped.
+     */
+    public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
         cfg.validate();
+        if (streams != null && streams.length != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + streams.length + " stream ids");
+        }
         for (int i = 0; i < prompts.size(); i++) {
             if (prompts.get(i) == null || prompts.get(i).length == 0) {
                 throw new IllegalArgumentException("prompt " + i + " has no tokens");
@@ -45,7 +57,7 @@ public final class Generator {
         if (cfg.numBeams() > 1) {
             return new BeamSearch(model, cfg, padId(cfg)).run(prompts, listener);
         }
-        return sampleOrGreedy(prompts, cfg, listener);
+        return sampleOrGreedy(prompts, cfg, listener, streams);
     }
 
     static long padId(GenerationConfig cfg) {
@@ -55,13 +67,13 @@ public final class Generator {
         return cfg.eosTokenIds().isEmpty() ? 0 : cfg.eosTokenIds().get(0);
     }
 
-    private List<long[]> sampleOrGreedy(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener) {
+    private List<long[]> sampleOrGreedy(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
         int b = prompts.size();
         List<List<Long>> out = new ArrayList<>();
         Random[] randoms = new Random[b];
         for (int r = 0; r < b; r++) {
             out.add(new ArrayList<>());
-            randoms[r] = new Random(cfg.seed() * 1_000_003L + r);
+            randoms[r] = new Random(cfg.seed() * 1_000_003L + (streams == null ? r : streams[r]));
         }
         boolean[] finished = new boolean[b];
         long pad = padId(cfg);

@@ -18,7 +18,8 @@ import org.loralab.engine.progress.ProgressListener;
  * Generates summaries for many documents with a base model and at most one adapter. Documents are
  * sorted by prompt length and batched so little padding is computed; results come back in input
  * order. A bad row (empty document, prompt over budget) gets an error and the others go on.
- * Greedy output does not depend on the batch size: batched decoding equals one-by-one decoding.
+ * Output does not depend on the batch size: batched decoding equals one-by-one decoding, and a
+ * sampled row draws from the random stream of its row number.
  */
 public final class Summarizer implements AutoCloseable {
 
@@ -94,7 +95,9 @@ public final class Summarizer implements AutoCloseable {
             List<Prepared> batch = ready.subList(b, Math.min(b + options.batchSize(), ready.size()));
             List<long[]> ids = batch.stream().map(p -> p.prompt().ids()).toList();
             try {
-                List<long[]> out = gen.generate(ids, cfg, ProgressListener.NONE);
+                // Each row samples from its own stream (its row number), whatever batch it lands in.
+                long[] streams = batch.stream().mapToLong(Prepared::row).toArray();
+                List<long[]> out = gen.generate(ids, cfg, ProgressListener.NONE, streams);
                 for (int k = 0; k < batch.size(); k++) {
                     Prepared p = batch.get(k);
                     tokens += out.get(k).length;

@@ -83,6 +83,22 @@ class SummarizerTest {
     }
 
     @Test
+    void sampledOutputIsIndependentOfBatchSizeForASeed() throws Exception {
+        List<List<String>> runs = new java.util.ArrayList<>();
+        for (int batch : new int[] {1, 4, 4}) {
+            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, false, PROMPT, 256, batch, new ModelOptions("cpu", "auto")))) {
+                runs.add(texts(s.summarize(DOCS, s.defaults().maxNewTokens(10).doSample(true).temperature(1.5).seed(5), ProgressListener.NONE)));
+            }
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertEquals(runs.get(1), runs.get(2));
+        try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, false, PROMPT, 256, 4, new ModelOptions("cpu", "auto")))) {
+            assertNotEquals(runs.get(0), texts(s.summarize(DOCS, s.defaults().maxNewTokens(10).doSample(true).temperature(1.5).seed(6),
+                    ProgressListener.NONE)));
+        }
+    }
+
+    @Test
     void badRowsGetAnErrorAndTheOthersASummary() throws Exception {
         List<SummaryResult> r = run(null, false, 4, 256);
         assertEquals("row 2: the document is missing", r.get(2).error());
