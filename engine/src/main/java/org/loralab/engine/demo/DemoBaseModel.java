@@ -12,6 +12,7 @@ import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.io.SafetensorsWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
+import org.loralab.engine.merge.MergedModelWriter;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
@@ -64,15 +65,8 @@ public final class DemoBaseModel {
                         .withSchedule(LrSchedule.COSINE, 0.05).withMaxSeqLength(512).withSeed(round);
                 try (LoraAdapter a = LoraAdapter.create(model, LoraConfig.of(64, 64, LoraConfig.ALL_LINEAR), false, round)) {
                     new LoraTrainer(model, a, cfg, 256).train(data, List.of(), null, false, null, listener);
-                    a.mergeInto(model).values().forEach(ai.djl.ndarray.NDArray::close);
                     Path next = work.resolve("round-" + round);
-                    Path from = current;
-                    AtomicFolders.write(next, false, tmp -> {
-                        for (String f : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json", "generation_config.json"}) {
-                            Files.copy(from.resolve(f), tmp.resolve(f));
-                        }
-                        SafetensorsWriter.write(tmp.resolve("model.safetensors"), model.namedWeights(), Map.of("format", "pt"));
-                    });
+                    MergedModelWriter.write(model, a, current, next, false); // W + B·A becomes the next round's base
                     current = next;
                 }
             }

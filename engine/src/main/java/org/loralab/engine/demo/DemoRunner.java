@@ -11,6 +11,7 @@ import java.util.Map;
 import org.loralab.engine.bank.AdapterBank;
 import org.loralab.engine.bank.BankEntry;
 import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.merge.MergeJob;
@@ -124,7 +125,7 @@ public final class DemoRunner {
         for (MergeJob.Method m : MergeJob.Method.values()) {
             log.accept("merging: " + m.name().toLowerCase());
             Path out = work.resolve("merged-" + m.name().toLowerCase());
-            AtomicDelete.delete(out);
+            AtomicFolders.deleteRecursively(out);
             MergeJob.run(new MergeJob.Spec(baseModel, adapters, m, null, MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5)
                     .withSvdRank(8), settings.loraHubBudget(), PruneSettings.defaults(), tuneCfg, PROMPT,
                     "Japanese medical summaries", 2, 0.05, out, true, false, cpu), target, quiet);
@@ -156,7 +157,7 @@ public final class DemoRunner {
     private Path train(Path init, LoraConfig lora, TrainingConfig cfg, List<TrainingExample> rows, String name, ModelOptions device,
             TrainingListener listener) throws IOException {
         Path out = work.resolve(name);
-        AtomicDelete.delete(out);
+        AtomicFolders.deleteRecursively(out);
         TrainLoraJob.run(new TrainLoraJob.Spec(baseModel, init, lora, false, cfg, PROMPT, out, false, null, false, null, device),
                 rows, List.of(), listener);
         return out;
@@ -187,12 +188,5 @@ public final class DemoRunner {
 
     public static List<RougeType> types() {
         return TYPES;
-    }
-
-    /** Deletes a previous run's output folder so reruns start clean. */
-    static final class AtomicDelete {
-        static void delete(Path p) throws IOException {
-            org.loralab.engine.io.AtomicFolders.deleteRecursively(p);
-        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
 import org.loralab.engine.io.SafetensorsFile;
 import org.loralab.engine.io.SafetensorsWriter;
 import org.loralab.engine.model.CausalLM;
@@ -118,7 +117,8 @@ public final class LoraAdapter implements AutoCloseable {
         Map<String, LinearLayer> layers = new LinkedHashMap<>();
         model.linearLayers().forEach(l -> layers.put(l.modulePath(), l));
 
-        TreeSet<String> named = new TreeSet<>();
+        // module path -> its {lora_A, lora_B} tensor names, parsed once
+        Map<String, String[]> named = new LinkedHashMap<>();
         for (String tensor : weights.tensors().keySet()) {
             String[] parsed = PeftNames.parse(tensor);
             if (parsed == null) {
@@ -128,14 +128,14 @@ public final class LoraAdapter implements AutoCloseable {
                 throw new IOException(weightsFile + ": tensor '" + tensor + "' adapts module '" + parsed[0]
                         + "', which the base model does not have");
             }
-            named.add(parsed[0]);
+            named.computeIfAbsent(parsed[0], k -> new String[2])[parsed[1].equals("lora_A") ? 0 : 1] = tensor;
         }
         NDManager m = model.manager().newSubManager();
         try {
             Map<String, LoraModule> modules = new LinkedHashMap<>();
             for (LinearLayer layer : model.linearLayers()) {
                 String path = layer.modulePath();
-                if (!named.contains(path)) {
+                if (!named.containsKey(path)) {
                     if (config.targets(path)) {
                         throw new IOException(weightsFile + ": no tensor '" + PeftNames.loraA(path)
                                 + "', though target_modules names this module");
@@ -143,8 +143,8 @@ public final class LoraAdapter implements AutoCloseable {
                     continue;
                 }
                 int r = config.rankFor(path);
-                NDArray a = tensor(weights, m, path, "lora_A", new Shape(r, layer.inFeatures()), model);
-                NDArray b = tensor(weights, m, path, "lora_B", new Shape(layer.outFeatures(), r), model);
+                NDArray a = tensor(weights, m, named.get(path), path, 0, new Shape(r, layer.inFeatures()), model);
+                NDArray b = tensor(weights, m, named.get(path), path, 1, new Shape(layer.outFeatures(), r), model);
                 LoraModule.TaskFilter filter = null;
                 if (filters != null) {
                     filter = new LoraModule.TaskFilter(
@@ -160,15 +160,12 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
-    private static NDArray tensor(SafetensorsFile f, NDManager m, String module, String which, Shape shape, CausalLM model)
-            throws IOException {
-        for (String name : f.tensors().keySet()) {
-            String[] p = PeftNames.parse(name);
-            if (p != null && p[0].equals(module) && p[1].equals(which)) {
-                return load(f, m, name, shape, model);
-            }
+    private static NDArray tensor(SafetensorsFile f, NDManager m, String[] names, String module, int which, Shape shape,
+            CausalLM model) throws IOException {
+        if (names[which] == null) {
+            throw new IOException(f.file() + ": no tensor for " + module + (which == 0 ? ".lora_A" : ".lora_B"));
         }
-        throw new IOException(f.file() + ": no tensor for " + module + "." + which);
+        return load(f, m, names[which], shape, model);
     }
 
     private static NDArray load(SafetensorsFile f, NDManager m, String name, Shape shape, CausalLM model) throws IOException {

@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.loralab.engine.io.AtomicFiles;
+import org.loralab.engine.model.LinearLayer;
 
 /**
  * A LoRA adapter's settings, read from and written to PEFT's {@code adapter_config.json}.
@@ -39,7 +38,6 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
 
     public static final String FILE = "adapter_config.json";
     public static final List<String> ALL_LINEAR = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
-    private static final Pattern LAYER = Pattern.compile("\\.layers\\.(\\d+)\\.");
 
     public LoraConfig {
         if (r <= 0) {
@@ -85,8 +83,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         if (!named || layersToTransform.isEmpty()) {
             return named;
         }
-        Matcher m = LAYER.matcher(modulePath + ".");
-        return m.find() && layersToTransform.contains(Integer.parseInt(m.group(1)));
+        return layersToTransform.contains(LinearLayer.layerIndex(modulePath));
     }
 
     public int rankFor(String modulePath) {

@@ -6,9 +6,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.tokenizer.TextTokenizer;
 
 /**
@@ -21,8 +20,6 @@ import org.loralab.engine.tokenizer.TextTokenizer;
  * model's own representation, so no training is needed.
  */
 public final class DescriptionMerge {
-
-    private static final Pattern LAYER = Pattern.compile("\\.layers\\.(\\d+)\\.");
 
     /** Per-layer weights (layers × adapters) and the merged modules. */
     public record Result(double[][] layerWeights, Map<String, LowRank> merged) {
@@ -76,15 +73,10 @@ public final class DescriptionMerge {
             }
         }
         Map<String, LowRank> merged = new LinkedHashMap<>();
-        List<String> modules = new ArrayList<>();
-        adapters.forEach(a -> a.keySet().forEach(m -> {
-            if (!modules.contains(m)) {
-                modules.add(m);
-            }
-        }));
+        java.util.LinkedHashSet<String> modules = new java.util.LinkedHashSet<>();
+        adapters.forEach(a -> modules.addAll(a.keySet()));
         for (String module : modules) {
-            Matcher m = LAYER.matcher(module + ".");
-            int layer = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            int layer = Math.max(0, LinearLayer.layerIndex(module));
             List<Map<String, LowRank>> chosen = new ArrayList<>();
             List<Double> w = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -35,8 +35,8 @@ final class Pruner implements LoraTrainer.StepHook {
         });
     }
 
-    /** One prunable group of entries and its score. */
-    private record Unit(List<int[]> entries, double score, int size) {
+    /** One prunable group of entries (a rank component or a module) and its mean score. */
+    private record Unit(List<int[]> entries, double score) {
     }
 
     @Override
@@ -53,22 +53,8 @@ final class Pruner implements LoraTrainer.StepHook {
             List<String> names = new ArrayList<>(values.keySet());
             if (settings.granularity() == PruneSettings.Granularity.ELEMENT) {
                 pruneElements(names, values, g, target - have);
-                have = target;
-            }
-            List<Unit> units = settings.granularity() == PruneSettings.Granularity.ELEMENT ? new ArrayList<>() : units(names, values, g);
-            units.sort((x, y) -> Double.compare(x.score, y.score));
-            for (Unit u : units) {
-                if (have >= target) {
-                    break;
-                }
-                // Whole units: exact for elements; ranks and modules may overshoot by part of one unit.
-                for (int[] e : u.entries) {
-                    boolean[] mask = pruned.get(names.get(e[0]));
-                    if (!mask[e[1]]) {
-                        mask[e[1]] = true;
-                        have++;
-                    }
-                }
+            } else {
+                pruneUnits(names, values, g, target - have);
             }
         }
         // Hold pruned entries at zero (AdamW would otherwise move them again).
@@ -133,6 +119,25 @@ final class Pruner implements LoraTrainer.StepHook {
         }
     }
 
+    /** Prunes whole ranks or modules, lowest mean score first, until {@code count} entries are pruned (may overshoot by part of one unit). */
+    private void pruneUnits(List<String> names, Map<String, float[]> values, Map<String, float[]> grads, long count) {
+        List<Unit> units = units(names, values, grads);
+        units.sort((x, y) -> Double.compare(x.score, y.score));
+        long done = 0;
+        for (Unit u : units) {
+            if (done >= count) {
+                break;
+            }
+            for (int[] e : u.entries) {
+                boolean[] mask = pruned.get(names.get(e[0]));
+                if (!mask[e[1]]) {
+                    mask[e[1]] = true;
+                    done++;
+                }
+            }
+        }
+    }
+
     private List<Unit> units(List<String> names, Map<String, float[]> values, Map<String, float[]> grads) {
         List<Unit> units = new ArrayList<>();
         Map<String, List<int[]>> groups = new LinkedHashMap<>();
@@ -149,23 +154,14 @@ final class Pruner implements LoraTrainer.StepHook {
                     continue;
                 }
                 double score = score(name, i, x, grads);
-                String key;
-                switch (settings.granularity()) {
-                    case ELEMENT -> {
-                        units.add(new Unit(List.<int[]>of(new int[] {n, i}), score, 1));
-                        continue;
-                    }
-                    case RANK -> {
-                        int k = parsed != null && parsed[1].equals("lora_A") ? i / cols : i % r;
-                        key = (parsed == null ? name : parsed[0]) + "#" + k;
-                    }
-                    default -> key = parsed == null ? name : parsed[0];
-                }
+                String module = parsed == null ? name : parsed[0];
+                String key = settings.granularity() == PruneSettings.Granularity.RANK
+                        ? module + "#" + (parsed != null && parsed[1].equals("lora_A") ? i / cols : i % r) : module;
                 groups.computeIfAbsent(key, q -> new ArrayList<>()).add(new int[] {n, i});
                 groupScore.computeIfAbsent(key, q -> new double[1])[0] += score;
             }
         }
-        groups.forEach((key, entries) -> units.add(new Unit(entries, groupScore.get(key)[0] / entries.size(), entries.size())));
+        groups.forEach((key, entries) -> units.add(new Unit(entries, groupScore.get(key)[0] / entries.size())));
         return units;
     }
 
@@ -195,18 +191,11 @@ final class Pruner implements LoraTrainer.StepHook {
         long zeros = 0;
         long all = 0;
         for (NDArray p : params.values()) {
-            float[] v = p.toFloatArray();
-            all += v.length;
-            zeros += Arrays.stream(toDoubles(v)).filter(d -> d == 0).count();
+            for (float v : p.toFloatArray()) {
+                zeros += v == 0 ? 1 : 0;
+                all++;
+            }
         }
         return all == 0 ? 0 : (double) zeros / all;
-    }
-
-    private static double[] toDoubles(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 }

@@ -115,14 +115,7 @@ public final class CausalLM implements AutoCloseable {
      */
     public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray keyMask, KvCache cache, boolean lastPositionOnly) {
         try (NDScope scope = new NDScope()) {
-            long t = inputIds.getShape().get(1);
-            long past = cache == null ? 0 : cache.length();
-            NDArray x = Embedding.embedding(inputIds, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
-            Rotary.Angles angles = rotary.angles(positionIds, dtype);
-            NDArray bias = attentionBias(keyMask, past, t);
-            for (DecoderLayer layer : layers) {
-                x = layer.forward(x, angles, bias, cache, config, config.rmsNormEps());
-            }
+            NDArray x = decoderStack(inputIds, positionIds, keyMask, cache, null);
             if (lastPositionOnly) {
                 x = x.get(":, -1:, :");
             }
@@ -132,6 +125,29 @@ public final class CausalLM implements AutoCloseable {
             scope.suppressNotUsedWarning();
             return logits;
         }
+    }
+
+    /**
+     * Embedding then every decoder layer; {@code afterEach}, when given, sees the hidden state after
+     * the embedding (depth 0) and after each layer (depth l + 1). Call inside an NDScope.
+     */
+    private NDArray decoderStack(NDArray inputIds, NDArray positionIds, NDArray keyMask, KvCache cache,
+            java.util.function.ObjIntConsumer<NDArray> afterEach) {
+        long t = inputIds.getShape().get(1);
+        long past = cache == null ? 0 : cache.length();
+        NDArray x = Embedding.embedding(inputIds, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+        Rotary.Angles angles = rotary.angles(positionIds, dtype);
+        NDArray bias = attentionBias(keyMask, past, t);
+        if (afterEach != null) {
+            afterEach.accept(x, 0);
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            x = layers.get(l).forward(x, angles, bias, cache, config, config.rmsNormEps());
+            if (afterEach != null) {
+                afterEach.accept(x, l + 1);
+            }
+        }
+        return x;
     }
 
     /**
@@ -147,15 +163,9 @@ public final class CausalLM implements AutoCloseable {
                 pos[i] = i;
             }
             NDArray positions = m.create(pos, new Shape(1, t));
-            NDArray bias = attentionBias(m.ones(new Shape(1, t), DataType.INT64), 0, t);
-            Rotary.Angles angles = rotary.angles(positions, dtype);
-            NDArray x = Embedding.embedding(input, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
             float[][] out = new float[layers.size() + 1][];
-            out[0] = x.toType(DataType.FLOAT32, false).mean(new int[] {1}).toFloatArray();
-            for (int l = 0; l < layers.size(); l++) {
-                x = layers.get(l).forward(x, angles, bias, null, config, config.rmsNormEps());
-                out[l + 1] = x.toType(DataType.FLOAT32, false).mean(new int[] {1}).toFloatArray();
-            }
+            decoderStack(input, positions, m.ones(new Shape(1, t), DataType.INT64), null,
+                    (x, depth) -> out[depth] = x.toType(DataType.FLOAT32, false).mean(new int[] {1}).toFloatArray());
             scope.suppressNotUsedWarning();
             return out;
         }

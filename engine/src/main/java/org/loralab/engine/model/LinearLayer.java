@@ -21,6 +21,14 @@ public final class LinearLayer {
     private final NDArray bias;
     private Adapter adapter;
 
+    private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("\\.layers\\.(\\d+)\\.");
+
+    /** The decoder layer index in an HF module path (model.layers.3.mlp.up_proj → 3), or -1 when it has none. */
+    public static int layerIndex(String modulePath) {
+        java.util.regex.Matcher m = LAYER.matcher(modulePath + ".");
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     public LinearLayer(String modulePath, NDArray weight, NDArray bias) {
         this.modulePath = modulePath;
         this.weight = weight;

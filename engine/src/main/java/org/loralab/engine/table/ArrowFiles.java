@@ -1,15 +1,15 @@
 package org.loralab.engine.table;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.loralab.engine.io.AtomicFiles;
 
 /** Arrow IPC files (the random-access "file" format, .arrow / .feather v2), written atomically. */
 public final class ArrowFiles {
@@ -18,20 +18,13 @@ public final class ArrowFiles {
     }
 
     public static void write(Path file, VectorSchemaRoot table) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                    ArrowFileWriter writer = new ArrowFileWriter(table, null, ch)) {
+        AtomicFiles.write(file, out -> {
+            try (ArrowFileWriter writer = new ArrowFileWriter(table, null, Channels.newChannel(out))) {
                 writer.start();
                 writer.writeBatch();
                 writer.end();
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Reads every record batch of {@code file} into one table owned by the caller. */

@@ -32,7 +32,6 @@ public final class LoraTrainer {
     private final TrainingConfig cfg;
     private final LossFunction loss;
     private StepHook hook;
-    private int plannedSteps;
 
     /** Called after every optimizer step, before the gradients are cleared (pruning uses it). */
     public interface StepHook {
@@ -83,7 +82,6 @@ public final class LoraTrainer {
             listener.onProgress(state.globalStep, totalSteps(train.size()), "resumed at step " + state.globalStep);
         }
         int totalSteps = totalSteps(train.size());
-        plannedSteps = totalSteps;
         int warmup = (int) Math.ceil(cfg.warmupRatio() * totalSteps);
         long trainedTokens = 0;
         boolean stoppedEarly = false;
@@ -98,7 +96,7 @@ public final class LoraTrainer {
                     List<List<EncodedExample>> window = batches.subList(b, Math.min(b + cfg.gradientAccumulation(), batches.size()));
                     long t0 = System.nanoTime();
                     double lr = cfg.learningRate() * cfg.schedule().multiplier(state.globalStep, warmup, totalSteps);
-                    StepOutcome outcome = step(window, epoch, b, params, optimizer, lr);
+                    StepOutcome outcome = step(window, epoch, b, params, optimizer, lr, totalSteps);
                     state.globalStep++;
                     epochLossSum += outcome.lossSum;
                     epochTokens += outcome.targetTokens;
@@ -188,7 +186,7 @@ public final class LoraTrainer {
 
     /** Forward and backward over each batch of the window, then clip and update once. */
     private StepOutcome step(List<List<EncodedExample>> window, int epoch, int firstBatch, Map<String, NDArray> params,
-            AdamW optimizer, double lr) {
+            AdamW optimizer, double lr, int totalSteps) {
         long windowTokens = 0;
         for (List<EncodedExample> batch : window) {
             for (EncodedExample e : batch) {
@@ -231,7 +229,7 @@ public final class LoraTrainer {
             }
             optimizer.step(lr, grads);
             if (hook != null) {
-                hook.afterStep(optimizer.stepCount(), plannedSteps, params, grads);
+                hook.afterStep(optimizer.stepCount(), totalSteps, params, grads);
             }
             grads.values().forEach(g -> g.muli(0)); // PyTorch accumulates .grad; zero it for the next step
             return new StepOutcome(lossSum, windowTokens, tokens, norm);
