@@ -71,6 +71,11 @@ public final class AdapterBank {
         return entries;
     }
 
+    /** Reads one adapter folder as a bank entry (see {@link #read}); never loads tensor data. */
+    public static BankEntry inspect(Path adapterDir, ModelConfig base) {
+        return AdapterInspector.inspect(adapterDir, base);
+    }
+
     /** Checks that {@code name} is a safe, portable folder name; throws with the rule it breaks. */
     public static void requireValidName(String name) {
         if (name == null || name.isEmpty()) {

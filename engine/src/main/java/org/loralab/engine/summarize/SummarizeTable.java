@@ -33,13 +33,7 @@ public final class SummarizeTable {
             copy.getTo().setValueCount(input.getRowCount());
             columns.add((FieldVector) copy.getTo());
         }
-        try (VectorSchemaRoot added = new TableBuilder(allocator)
-                .strings(unique(input, SUMMARY), results.stream().map(SummaryResult::summary).toList())
-                .strings(unique(input, ERROR), results.stream().map(SummaryResult::error).toList())
-                .longs("prompt_tokens", results.stream().mapToLong(SummaryResult::promptTokens).toArray())
-                .longs("truncated_tokens", results.stream().mapToLong(SummaryResult::truncatedTokens).toArray())
-                .longs("generated_tokens", results.stream().mapToLong(SummaryResult::generatedTokens).toArray())
-                .build()) {
+        try (VectorSchemaRoot added = resultColumns(results, unique(input, SUMMARY), unique(input, ERROR), allocator)) {
             for (FieldVector v : added.getFieldVectors()) {
                 TransferPair move = v.getTransferPair(allocator);
                 move.transfer();
@@ -49,6 +43,21 @@ public final class SummarizeTable {
         VectorSchemaRoot out = new VectorSchemaRoot(columns);
         out.setRowCount(input.getRowCount());
         return out;
+    }
+
+    /** The five result columns alone (summary, summary_error, prompt/truncated/generated token counts), one row per result. */
+    public static VectorSchemaRoot resultColumns(List<SummaryResult> results, BufferAllocator allocator) {
+        return resultColumns(results, SUMMARY, ERROR, allocator);
+    }
+
+    private static VectorSchemaRoot resultColumns(List<SummaryResult> results, String summary, String error, BufferAllocator allocator) {
+        return new TableBuilder(allocator)
+                .strings(summary, results.stream().map(SummaryResult::summary).toList())
+                .strings(error, results.stream().map(SummaryResult::error).toList())
+                .longs("prompt_tokens", results.stream().mapToLong(SummaryResult::promptTokens).toArray())
+                .longs("truncated_tokens", results.stream().mapToLong(SummaryResult::truncatedTokens).toArray())
+                .longs("generated_tokens", results.stream().mapToLong(SummaryResult::generatedTokens).toArray())
+                .build();
     }
 
     /** {@code name}, or name_2, name_3 … when the input already has such a column. */

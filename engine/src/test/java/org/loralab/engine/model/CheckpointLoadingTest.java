@@ -159,5 +159,12 @@ class CheckpointLoadingTest {
             IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class, () -> DeviceChoice.resolve("gpu:0"));
             assertTrue(gpu.getMessage().contains("no GPU"), gpu.getMessage());
         }
+        // Syntax alone, as settings dialogs check it.
+        for (String ok : new String[] {"auto", " CPU ", "gpu", "gpu:3", "cuda:1", ""}) {
+            DeviceChoice.requireValidSyntax(ok);
+        }
+        for (String bad : new String[] {"tpu", "gpu:x", "gpu:-1", "cpu:0"}) {
+            assertThrows(IllegalArgumentException.class, () -> DeviceChoice.requireValidSyntax(bad), bad);
+        }
     }
 }

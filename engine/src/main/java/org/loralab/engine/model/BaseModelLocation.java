@@ -1,0 +1,101 @@
+package org.loralab.engine.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.loralab.engine.demo.DemoRunner;
+import org.loralab.engine.io.AtomicFolders;
+
+/**
+ * Turns a node's "base model" setting into a checked model folder. {@code demo} names the small
+ * model shipped inside the engine jar, so that workflows and tests run with no download; it is
+ * extracted once into a cache folder (atomically, so parallel nodes never see half a model).
+ */
+public final class BaseModelLocation {
+
+    /** The setting that selects the shipped demo model. */
+    public static final String DEMO = "demo";
+
+    private BaseModelLocation() {
+    }
+
+    /**
+     * @param setting a folder path, or {@code demo}
+     * @param cacheDir where the demo model is extracted (its own sub-folder, reused on later calls)
+     */
+    public static Path resolve(String setting, Path cacheDir) throws IOException {
+        if (setting == null || setting.isBlank()) {
+            throw new IllegalArgumentException("no base model chosen: give a model folder (config.json, *.safetensors, "
+                    + "tokenizer.json) or 'demo' for the small shipped model");
+        }
+        if (DEMO.equals(setting.trim().toLowerCase(Locale.ROOT))) {
+            return shippedDemo(cacheDir);
+        }
+        Path dir = Path.of(setting.trim());
+        requireModelFolder(dir);
+        return dir;
+    }
+
+    /** Throws naming each file a Hugging Face model folder lacks. */
+    public static void requireModelFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "the base model folder does not exist");
+        }
+        List<String> missing = new ArrayList<>();
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            missing.add("config.json");
+        }
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            missing.add("tokenizer.json");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".safetensors"))) {
+                missing.add("*.safetensors weights");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(dir + " is not a Hugging Face model folder: it has no " + String.join(", ", missing));
+        }
+    }
+
+    private static Path shippedDemo(Path cacheDir) throws IOException {
+        Path target = cacheDir.resolve("loralab-demo-base-model-" + shippedHash());
+        if (Files.isRegularFile(target.resolve("model.safetensors"))) {
+            return target;
+        }
+        try {
+            AtomicFolders.write(target, false, DemoRunner::extractShippedModel);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another node extracted it at the same moment: theirs is complete, since the rename is atomic
+        }
+        return target;
+    }
+
+    /** Short hash of the shipped config and weights, so a new build never reuses an older extraction. */
+    private static String shippedHash() throws IOException {
+        try (InputStream config = DemoRunner.class.getResourceAsStream("base-model/config.json");
+                InputStream weights = DemoRunner.class.getResourceAsStream("base-model/model.safetensors")) {
+            if (config == null || weights == null) {
+                throw new IOException("the demo base model is missing from this build");
+            }
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            sha.update(config.readAllBytes());
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = weights.read(buf)) > 0;) {
+                sha.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        }
+    }
+}

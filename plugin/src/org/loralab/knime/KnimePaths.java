@@ -1,0 +1,45 @@
+package org.loralab.knime;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Path;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.util.FileUtil;
+import org.loralab.engine.model.BaseModelLocation;
+
+/**
+ * Folder settings as users write them: a local path or a KNIME URL such as
+ * {@code knime://knime.workflow/../bank}; the base model may also be {@code demo}.
+ */
+public final class KnimePaths {
+
+    private KnimePaths() {
+    }
+
+    /** A local folder for a path or KNIME URL setting; {@code what} names the setting in errors. */
+    public static Path local(final String setting, final String what) throws InvalidSettingsException {
+        if (setting == null || setting.isBlank()) {
+            throw new InvalidSettingsException("Set the " + what + ".");
+        }
+        try {
+            URL url = FileUtil.toURL(setting.trim());
+            Path p = FileUtil.resolveToPath(url);
+            if (p == null) {
+                throw new InvalidSettingsException("The " + what + " '" + setting + "' is not on a local file system.");
+            }
+            return p;
+        } catch (IOException | java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
+            throw new InvalidSettingsException("The " + what + " '" + setting + "' cannot be resolved: " + e.getMessage(), e);
+        }
+    }
+
+    /** The base model folder: {@code demo}, a path or a KNIME URL, checked to be a model folder. */
+    public static Path baseModel(final String setting) throws Exception {
+        if (setting != null && BaseModelLocation.DEMO.equalsIgnoreCase(setting.trim())) {
+            return BaseModelLocation.resolve(BaseModelLocation.DEMO, Path.of(System.getProperty("java.io.tmpdir")));
+        }
+        Path dir = local(setting, "base model folder");
+        BaseModelLocation.requireModelFolder(dir);
+        return dir;
+    }
+}

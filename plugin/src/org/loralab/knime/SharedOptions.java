@@ -1,0 +1,73 @@
+package org.loralab.knime;
+
+import java.util.List;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.defaultnodesettings.DefaultNodeSettingsPane;
+import org.knime.core.node.defaultnodesettings.DialogComponentBoolean;
+import org.knime.core.node.defaultnodesettings.DialogComponentMultiLineString;
+import org.knime.core.node.defaultnodesettings.DialogComponentString;
+import org.knime.core.node.defaultnodesettings.DialogComponentStringSelection;
+import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
+import org.knime.core.node.defaultnodesettings.SettingsModelString;
+import org.loralab.engine.model.DeviceChoice;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.prompt.PromptFormat;
+
+/** Options several nodes share, with one spelling of their keys, checks and dialog rows. */
+public final class SharedOptions {
+
+    /** The device choices offered; any {@code gpu:N} may be typed. */
+    public static final List<String> DEVICES = List.of("auto", "cpu", "gpu:0", "gpu:1");
+
+    private SharedOptions() {
+    }
+
+    public static void checkDevice(final SettingsModelString device) throws InvalidSettingsException {
+        try {
+            DeviceChoice.requireValidSyntax(device.getStringValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Device: " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelOptions modelOptions(final SettingsModelString device, final String dtype) {
+        return new ModelOptions(device.getStringValue(), dtype);
+    }
+
+    public static void addDevice(final DefaultNodeSettingsPane pane, final SettingsModelString device) {
+        pane.addDialogComponent(new DialogComponentStringSelection(device, "Device (auto, cpu, gpu:N)", DEVICES, true));
+    }
+
+    public static void addBaseModel(final DefaultNodeSettingsPane pane, final SettingsModelString baseModel, final String label) {
+        pane.addDialogComponent(new DialogComponentString(baseModel, label, false, 40));
+    }
+
+    /** The prompt a model sees: the same three settings wherever documents become prompts. */
+    public static final class Prompt {
+        public final SettingsModelString template;
+        public final SettingsModelString languageHint;
+        public final SettingsModelBoolean chat;
+
+        public Prompt(final SettingsModelString template, final SettingsModelString languageHint, final SettingsModelBoolean chat) {
+            this.template = template;
+            this.languageHint = languageHint;
+            this.chat = chat;
+        }
+
+        public PromptFormat format() throws InvalidSettingsException {
+            try {
+                return new PromptFormat(template.getStringValue(), languageHint.getStringValue(), chat.getBooleanValue());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingsException("Prompt template: " + e.getMessage(), e);
+            }
+        }
+
+        public void addTo(final DefaultNodeSettingsPane pane) {
+            pane.createNewGroup("Prompt (use the same for training and summarizing)");
+            pane.addDialogComponent(new DialogComponentMultiLineString(template, "Template with {document} and optionally {language}", true, 50, 5));
+            pane.addDialogComponent(new DialogComponentString(languageHint, "Text for {language}"));
+            pane.addDialogComponent(new DialogComponentBoolean(chat, "Wrap in the model's chat template"));
+            pane.closeCurrentGroup();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.loralab.knime.merge;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knime.core.data.DataColumnSpecCreator;
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.RowKey;
+import org.knime.core.data.StringValue;
+import org.knime.core.data.container.CloseableRowIterator;
+import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.data.def.StringCell;
+import org.knime.core.node.BufferedDataContainer;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.ExecutionContext;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.core.node.port.PortType;
+import org.loralab.engine.bank.AdapterReference;
+import org.loralab.engine.merge.MergeJob;
+import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.train.TrainingExample;
+import org.loralab.knime.EngineCalls;
+import org.loralab.knime.KnimePaths;
+import org.loralab.knime.KnimeProgress;
+import org.loralab.knime.KnimeTables;
+import org.loralab.knime.LoraLabNodeModel;
+import org.loralab.knime.SharedOptions;
+import org.loralab.knime.port.AdapterPortObject;
+import org.loralab.knime.port.AdapterPortObjectSpec;
+
+/**
+ * Adaptive Merge &amp; Prune and the classic merges: the adapters listed in the first table (a bank
+ * listing, or any table with a path column) become one adapter; Adaptive and LoraHub learn from
+ * the few target examples of the second table. The second output gives each source adapter's weight.
+ */
+final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSettings> {
+
+    static final DataTableSpec WEIGHTS = new DataTableSpec(
+        new DataColumnSpecCreator("adapter", StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("path", StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("weight", DoubleCell.TYPE).createSpec());
+
+    AdaptiveMergeNodeModel() {
+        super(new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL},
+            new PortType[] {AdapterPortObject.TYPE, BufferedDataTable.TYPE}, AdaptiveMergeSettings::new);
+    }
+
+    @Override
+    protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
+        KnimeTables.column((DataTableSpec) in[0], settings.pathColumn.getStringValue(), "adapter path");
+        if (settings.needsExamples()) {
+            if (in[1] == null) {
+                throw new InvalidSettingsException("Method '" + settings.method.getStringValue()
+                    + "' learns from target examples: connect a table of (document, summary) rows to the second input.");
+            }
+            KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "document");
+            KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "summary");
+        }
+        if (settings.output.getStringValue().isBlank()) {
+            throw new InvalidSettingsException("Choose the folder to write the merged adapter to.");
+        }
+        return new PortObjectSpec[] {new AdapterPortObjectSpec(settings.output.getStringValue(), settings.baseModel.getStringValue()),
+            WEIGHTS};
+    }
+
+    @Override
+    protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
+        List<Path> adapters = adapterPaths((BufferedDataTable) in[0]);
+        List<TrainingExample> target = settings.needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
+            settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "target") : List.of();
+        Path output = KnimePaths.local(settings.output.getStringValue(), "output adapter folder");
+        KnimeProgress progress = new KnimeProgress(exec);
+        MergeJob.Result[] result = new MergeJob.Result[1];
+        AdapterReference ref = EngineCalls.run(() -> {
+            Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
+            MergeJob.Spec spec = new MergeJob.Spec(base, adapters, settings.mergeMethod(), settings.weightList(), settings.classic(),
+                settings.loraHubBudget.getIntValue(), settings.prune(), settings.tune(), settings.prompt.format(),
+                settings.taskDescription.getStringValue(), settings.topK.getIntValue(), settings.temperature.getDoubleValue(), output,
+                settings.overwrite.getBooleanValue(), settings.exportModel.getBooleanValue(),
+                SharedOptions.modelOptions(settings.device, "auto"));
+            result[0] = MergeJob.run(spec, target, progress);
+            return AdapterReference.read(result[0].adapter(), settings.baseModel.getStringValue(), ModelConfig.load(base));
+        });
+        BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
+        double[] w = result[0].weights();
+        for (int i = 0; i < adapters.size(); i++) {
+            Path p = adapters.get(i);
+            weights.addRowToTable(new DefaultRow(RowKey.createRowKey((long) i), new StringCell(p.getFileName().toString()),
+                new StringCell(p.toString()), new DoubleCell(w != null && i < w.length ? w[i] : Double.NaN)));
+        }
+        weights.close();
+        return new PortObject[] {new AdapterPortObject(ref), weights.getTable()};
+    }
+
+    /** The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. */
+    private List<Path> adapterPaths(final BufferedDataTable table) throws InvalidSettingsException {
+        DataTableSpec spec = table.getDataTableSpec();
+        int path = KnimeTables.column(spec, settings.pathColumn.getStringValue(), "adapter path");
+        int status = settings.onlyValid.getBooleanValue() ? spec.findColumnIndex("status") : -1;
+        List<Path> out = new ArrayList<>();
+        try (CloseableRowIterator it = table.iterator()) {
+            while (it.hasNext()) {
+                DataRow r = it.next();
+                if (status >= 0 && !"valid".equals(text(r, status))) {
+                    continue;
+                }
+                String p = text(r, path);
+                if (p == null || p.isBlank()) {
+                    throw new InvalidSettingsException("RowID '" + r.getKey().getString() + "' has no adapter path.");
+                }
+                out.add(KnimePaths.local(p, "adapter path in RowID '" + r.getKey().getString() + "'"));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InvalidSettingsException("No adapter to merge: the table lists none"
+                + (status >= 0 ? " with status 'valid'" : "") + ".");
+        }
+        return out;
+    }
+
+    private static String text(final DataRow r, final int column) {
+        var cell = r.getCell(column);
+        return cell.isMissing() ? null : cell instanceof StringValue s ? s.getStringValue() : cell.toString();
+    }
+}

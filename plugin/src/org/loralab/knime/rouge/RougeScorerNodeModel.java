@@ -1,0 +1,117 @@
+package org.loralab.knime.rouge;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.knime.core.data.DataColumnSpec;
+import org.knime.core.data.DataColumnSpecCreator;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.data.def.LongCell;
+import org.knime.core.data.def.StringCell;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.ExecutionContext;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.core.node.port.PortType;
+import org.loralab.engine.rouge.RougeTableScorer;
+import org.loralab.engine.rouge.RougeType;
+import org.loralab.engine.rouge.Score;
+import org.loralab.engine.table.TableBuilder;
+import org.loralab.engine.table.Tables;
+import org.loralab.knime.EngineCalls;
+import org.loralab.knime.KnimeProgress;
+import org.loralab.knime.KnimeTables;
+import org.loralab.knime.LoraLabNodeModel;
+
+/**
+ * ROUGE Scorer: precision, recall and F1 per row and type appended to the input, and the
+ * corpus-level bootstrap mean and confidence interval per type and measure as a second table.
+ */
+final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
+
+    static final DataTableSpec SUMMARY = new DataTableSpec(
+        new DataColumnSpecCreator("rouge_type", StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("measure", StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("mean", DoubleCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("low", DoubleCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("mid", DoubleCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("high", DoubleCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("rows", LongCell.TYPE).createSpec());
+
+    RougeScorerNodeModel() {
+        super(new PortType[] {BufferedDataTable.TYPE}, new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE},
+            RougeScorerSettings::new);
+    }
+
+    @Override
+    protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
+        DataTableSpec spec = (DataTableSpec) in[0];
+        checkColumns(spec);
+        return new PortObjectSpec[] {new DataTableSpec(spec, KnimeTables.uniqueNames(spec, appended())), SUMMARY};
+    }
+
+    private void checkColumns(final DataTableSpec spec) throws InvalidSettingsException {
+        KnimeTables.column(spec, settings.predictionColumn.getStringValue(), "prediction");
+        for (String ref : settings.referenceColumns()) {
+            KnimeTables.column(spec, ref, "reference");
+        }
+        if (settings.languageColumnOrNull() != null) {
+            KnimeTables.column(spec, settings.languageColumnOrNull(), "language");
+        }
+    }
+
+    /** The per-row columns the engine appends, in its order. */
+    private DataTableSpec appended() {
+        List<DataColumnSpec> cols = new ArrayList<>();
+        for (RougeType t : settings.types()) {
+            for (Score.Measure m : Score.Measure.values()) {
+                cols.add(new DataColumnSpecCreator(RougeTableScorer.scoreColumn(t, m), DoubleCell.TYPE).createSpec());
+            }
+        }
+        cols.add(new DataColumnSpecCreator(RougeTableScorer.LANGUAGE_COLUMN, StringCell.TYPE).createSpec());
+        cols.add(new DataColumnSpecCreator(RougeTableScorer.ERROR_COLUMN, StringCell.TYPE).createSpec());
+        return new DataTableSpec(cols.toArray(DataColumnSpec[]::new));
+    }
+
+    @Override
+    protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
+        BufferedDataTable table = (BufferedDataTable) in[0];
+        DataTableSpec spec = table.getDataTableSpec();
+        checkColumns(spec);
+        String prediction = settings.predictionColumn.getStringValue();
+        List<String> refs = settings.referenceColumns();
+        String language = settings.languageColumnOrNull();
+        return EngineCalls.run(() -> {
+            try (BufferAllocator alloc = Tables.newAllocator("rouge-node")) {
+                // Only the columns scored travel to the engine, as strings.
+                TableBuilder b = new TableBuilder(alloc).strings("prediction", strings(table, prediction));
+                for (int i = 0; i < refs.size(); i++) {
+                    b.strings("reference_" + i, strings(table, refs.get(i)));
+                }
+                if (language != null) {
+                    b.strings("language", strings(table, language));
+                }
+                List<String> refNames = new ArrayList<>();
+                for (int i = 0; i < refs.size(); i++) {
+                    refNames.add("reference_" + i);
+                }
+                try (VectorSchemaRoot input = b.build();
+                        RougeTableScorer.Result r = new RougeTableScorer(settings.options()).score(input, "prediction", refNames,
+                            language == null ? null : "language", alloc, new KnimeProgress(exec))) {
+                    if (r.scoredRows() < table.size()) {
+                        setWarningMessage((table.size() - r.scoredRows()) + " of " + table.size()
+                            + " rows could not be scored; see " + RougeTableScorer.ERROR_COLUMN + ".");
+                    }
+                    return new PortObject[] {KnimeTables.appendArrow(table, r.rows(), exec), KnimeTables.fromArrow(r.summary(), exec)};
+                }
+            }
+        });
+    }
+
+    private static List<String> strings(final BufferedDataTable table, final String column) throws InvalidSettingsException {
+        return KnimeTables.strings(table, KnimeTables.column(table.getDataTableSpec(), column, "input"));
+    }
+}

@@ -1,0 +1,73 @@
+package org.loralab.knime.summarize;
+
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
+import org.knime.core.node.defaultnodesettings.SettingsModelDouble;
+import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
+import org.knime.core.node.defaultnodesettings.SettingsModelLong;
+import org.knime.core.node.defaultnodesettings.SettingsModelString;
+import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.knime.SettingsGroup;
+import org.loralab.knime.SharedOptions;
+
+/** Settings of the Summarize node; 0 for a decoding value means "the model's generation_config.json". */
+final class SummarizeSettings extends SettingsGroup {
+
+    final SettingsModelString baseModel = string("base_model", "");
+    final SettingsModelString documentColumn = string("document_column", "document");
+    final SettingsModelBoolean mergeAdapter = bool("merge_adapter", false);
+    final SettingsModelIntegerBounded maxInputTokens = integer("max_input_tokens", 1024, 8, 1 << 20);
+    final SettingsModelIntegerBounded batchSize = integer("batch_size", 8, 1, 4096);
+
+    final SettingsModelIntegerBounded maxNewTokens = integer("max_new_tokens", 0, 0, 1 << 16);
+    final SettingsModelBoolean sample = bool("sample", false);
+    final SettingsModelDouble temperature = number("temperature", 0, 0, 100);
+    final SettingsModelIntegerBounded topK = integer("top_k", 0, 0, 1 << 20);
+    final SettingsModelDouble topP = number("top_p", 0, 0, 1);
+    final SettingsModelIntegerBounded beams = integer("beams", 0, 0, 64);
+    final SettingsModelLong seed = seed("seed", 42);
+
+    final SettingsModelString dtype = string("dtype", "auto");
+    final SettingsModelString device = string("device", "auto");
+    final SharedOptions.Prompt prompt = new SharedOptions.Prompt(string("prompt_template", PromptFormat.DEFAULT_TEMPLATE),
+        string("prompt_language", ""), bool("prompt_chat", false));
+
+    /** The model's defaults with the values the user set on top. */
+    GenerationConfig apply(final GenerationConfig cfg) throws InvalidSettingsException {
+        if (maxNewTokens.getIntValue() > 0) {
+            cfg.maxNewTokens(maxNewTokens.getIntValue());
+        }
+        if (sample.getBooleanValue()) {
+            cfg.doSample(true);
+        }
+        if (temperature.getDoubleValue() > 0) {
+            cfg.temperature(temperature.getDoubleValue());
+        }
+        if (topK.getIntValue() > 0) {
+            cfg.topK(topK.getIntValue());
+        }
+        if (topP.getDoubleValue() > 0) {
+            cfg.topP(topP.getDoubleValue());
+        }
+        if (beams.getIntValue() > 0) {
+            cfg.numBeams(beams.getIntValue());
+        }
+        cfg.seed(seed.getLongValue());
+        try {
+            cfg.validate();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException(e.getMessage(), e);
+        }
+        return cfg;
+    }
+
+    @Override
+    protected void check() throws InvalidSettingsException {
+        prompt.format();
+        SharedOptions.checkDevice(device);
+        if (!java.util.List.of("auto", "float32", "bfloat16", "float16").contains(dtype.getStringValue())) {
+            throw new InvalidSettingsException("Compute type '" + dtype.getStringValue() + "' is unknown: use auto, float32, bfloat16 or float16.");
+        }
+    }
+}
