@@ -6,8 +6,13 @@ import org.knime.core.node.CanceledExecutionException;
 /**
  * Runs engine code inside the KNIME bundle. DJL finds its PyTorch engine and native libraries
  * through the thread's context class loader, which in OSGi is not this bundle's: every engine call
- * therefore runs with the bundle's loader set, and with DJL told never to go online (the natives
- * ship inside the bundle).
+ * therefore runs with the bundle's loader set.
+ *
+ * <p>The bundle ships PyTorch's CPU libraries for Linux x86-64, so there DJL is told never to go
+ * online. Elsewhere (Windows, macOS) DJL downloads the matching libraries once into ~/.djl.ai.
+ * Either way a setting made in knime.ini wins: {@code -Dai.djl.offline=false} with
+ * {@code -DPYTORCH_FLAVOR=cu126} fetches CUDA libraries, {@code -DPYTORCH_LIBRARY_PATH=...} uses an
+ * installed libtorch 2.7.1.
  */
 public final class EngineCalls {
 
@@ -18,9 +23,15 @@ public final class EngineCalls {
     }
 
     static {
-        if (System.getProperty("ai.djl.offline") == null) {
+        if (System.getProperty("ai.djl.offline") == null && shipsNativesForThisPlatform()) {
             System.setProperty("ai.djl.offline", "true");
         }
+    }
+
+    private static boolean shipsNativesForThisPlatform() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
     private EngineCalls() {
