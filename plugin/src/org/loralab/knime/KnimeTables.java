@@ -50,19 +50,6 @@ public final class KnimeTables {
         return i;
     }
 
-    /** The first string column, for a default when the dialog was never opened. */
-    public static String firstStringColumn(final DataTableSpec spec, final String preferred) {
-        if (spec.containsName(preferred)) {
-            return preferred;
-        }
-        for (DataColumnSpec c : spec) {
-            if (c.getType().isCompatible(StringValue.class)) {
-                return c.getName();
-            }
-        }
-        return null;
-    }
-
     /** A column's values as strings in row order; missing cells become null. */
     public static List<String> strings(final BufferedDataTable table, final int column) {
         List<String> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, table.size()));

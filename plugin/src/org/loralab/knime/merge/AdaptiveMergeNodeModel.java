@@ -63,7 +63,9 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
         if (settings.output.getStringValue().isBlank()) {
             throw new InvalidSettingsException("Choose the folder to write the merged adapter to.");
         }
-        return new PortObjectSpec[] {new AdapterPortObjectSpec(settings.output.getStringValue(), settings.baseModel.getStringValue()),
+        // The spec names the folder as execution will resolve it, so both agree.
+        String folder = KnimePaths.local(settings.output.getStringValue(), "output adapter folder").toString();
+        return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
             WEIGHTS};
     }
 

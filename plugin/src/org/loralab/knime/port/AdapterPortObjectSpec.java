@@ -55,8 +55,9 @@ public final class AdapterPortObjectSpec extends AbstractSimplePortObjectSpec {
 
     @Override
     public JComponent[] getViews() {
-        return new JComponent[] {AdapterView.of("Adapter", java.util.Map.of(
-                "Adapter folder", adapter == null ? "(known after execution)" : adapter,
-                "Base model", baseModel == null ? "(known after execution)" : baseModel))};
+        java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+        rows.put("Adapter folder", adapter == null ? "(known after execution)" : adapter);
+        rows.put("Base model", baseModel == null || baseModel.isBlank() ? "(known after execution)" : baseModel);
+        return new JComponent[] {AdapterView.of("Adapter", rows)};
     }
 }

@@ -48,8 +48,6 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
         DataTableSpec train = (DataTableSpec) in[0];
-        defaultColumn(train, settings.documentColumn, "document");
-        defaultColumn(train, settings.summaryColumn, "summary");
         KnimeTables.column(train, settings.documentColumn.getStringValue(), "document");
         KnimeTables.column(train, settings.summaryColumn.getStringValue(), "summary");
         if (in[1] != null) {
@@ -62,18 +60,10 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
         if (in[2] != null && settings.taskFilter.getBooleanValue()) {
             throw new InvalidSettingsException("LoRA-TRF applies to a fresh adapter; an adapter to continue keeps its own form.");
         }
-        return new PortObjectSpec[] {new AdapterPortObjectSpec(settings.output.getStringValue(), settings.baseModel.getStringValue()),
+        // The spec names the folder as execution will resolve it, so both agree.
+        String folder = KnimePaths.local(settings.output.getStringValue(), "output adapter folder").toString();
+        return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
             HISTORY};
-    }
-
-    private static void defaultColumn(final DataTableSpec spec, final org.knime.core.node.defaultnodesettings.SettingsModelString column,
-        final String preferred) {
-        if (!spec.containsName(column.getStringValue())) {
-            String guess = KnimeTables.firstStringColumn(spec, preferred);
-            if (guess != null && column.getStringValue().equals(preferred)) {
-                column.setStringValue(guess);
-            }
-        }
     }
 
     @Override
