@@ -33,6 +33,11 @@ public final class KnimePaths {
         }
     }
 
+    /** Where a node writes its adapter; configure and execute both resolve it here, so their specs agree. */
+    public static Path adapterOutput(final String setting) throws InvalidSettingsException {
+        return local(setting, "output adapter folder");
+    }
+
     /** The base model folder: {@code demo}, a path or a KNIME URL, checked to be a model folder. */
     public static Path baseModel(final String setting) throws Exception {
         if (setting != null && BaseModelLocation.DEMO.equalsIgnoreCase(setting.trim())) {

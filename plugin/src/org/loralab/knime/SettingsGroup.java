@@ -66,6 +66,21 @@ public abstract class SettingsGroup {
         check();
     }
 
+    /** A value the engine builds and checks; its complaint becomes the node's settings error. */
+    @FunctionalInterface
+    public interface EngineValue<T> {
+        T get() throws InvalidSettingsException;
+    }
+
+    /** Runs {@code value}, turning the engine's IllegalArgumentException into InvalidSettingsException. */
+    public static <T> T checked(final EngineValue<T> value) throws InvalidSettingsException {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException(e.getMessage(), e);
+        }
+    }
+
     /** Rules across values (a known method name, a device's spelling); throws naming the setting. */
     protected void check() throws InvalidSettingsException {
     }

@@ -23,11 +23,10 @@ public final class SharedOptions {
     }
 
     public static void checkDevice(final SettingsModelString device) throws InvalidSettingsException {
-        try {
+        SettingsGroup.checked(() -> {
             DeviceChoice.requireValidSyntax(device.getStringValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException("Device: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     public static ModelOptions modelOptions(final SettingsModelString device, final String dtype) {
@@ -55,11 +54,8 @@ public final class SharedOptions {
         }
 
         public PromptFormat format() throws InvalidSettingsException {
-            try {
-                return new PromptFormat(template.getStringValue(), languageHint.getStringValue(), chat.getBooleanValue());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingsException("Prompt template: " + e.getMessage(), e);
-            }
+            return SettingsGroup.checked(
+                () -> new PromptFormat(template.getStringValue(), languageHint.getStringValue(), chat.getBooleanValue()));
         }
 
         public void addTo(final DefaultNodeSettingsPane pane) {

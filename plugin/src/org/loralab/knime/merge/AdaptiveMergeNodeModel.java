@@ -60,11 +60,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
             KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "document");
             KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "summary");
         }
-        if (settings.output.getStringValue().isBlank()) {
-            throw new InvalidSettingsException("Choose the folder to write the merged adapter to.");
-        }
-        // The spec names the folder as execution will resolve it, so both agree.
-        String folder = KnimePaths.local(settings.output.getStringValue(), "output adapter folder").toString();
+        String folder = KnimePaths.adapterOutput(settings.output.getStringValue()).toString();
         return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
             WEIGHTS};
     }
@@ -74,7 +70,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
         List<Path> adapters = adapterPaths((BufferedDataTable) in[0]);
         List<TrainingExample> target = settings.needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
             settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "target") : List.of();
-        Path output = KnimePaths.local(settings.output.getStringValue(), "output adapter folder");
+        Path output = KnimePaths.adapterOutput(settings.output.getStringValue());
         KnimeProgress progress = new KnimeProgress(exec);
         MergeJob.Result[] result = new MergeJob.Result[1];
         AdapterReference ref = EngineCalls.run(() -> {

@@ -53,11 +53,7 @@ final class AdaptiveMergeSettings extends SettingsGroup {
     final SettingsModelString device = string("device", "auto");
 
     MergeJob.Method mergeMethod() throws InvalidSettingsException {
-        try {
-            return MergeJob.Method.parse(method.getStringValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
+        return checked(() -> MergeJob.Method.parse(method.getStringValue()));
     }
 
     /** Weights typed as "0.5, 0.3, 0.2"; null (uniform) when empty. */
@@ -74,13 +70,9 @@ final class AdaptiveMergeSettings extends SettingsGroup {
     }
 
     PruneSettings prune() throws InvalidSettingsException {
-        try {
-            return new PruneSettings(PruneSettings.parse(PruneSettings.Importance.class, importance.getStringValue()),
+        return checked(() -> new PruneSettings(PruneSettings.parse(PruneSettings.Importance.class, importance.getStringValue()),
                 PruneSettings.parse(PruneSettings.Granularity.class, granularity.getStringValue()),
-                PruneSettings.parse(PruneSettings.Schedule.class, pruneSchedule.getStringValue()), pruneRatio.getDoubleValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
+                PruneSettings.parse(PruneSettings.Schedule.class, pruneSchedule.getStringValue()), pruneRatio.getDoubleValue()));
     }
 
     MergeSettings classic() {
@@ -89,12 +81,8 @@ final class AdaptiveMergeSettings extends SettingsGroup {
     }
 
     TrainingConfig tune() throws InvalidSettingsException {
-        try {
-            return TrainingConfig.defaults().withEpochs(epochs.getIntValue()).withLearningRate(learningRate.getDoubleValue())
-                .withBatch(batchSize.getIntValue(), 1).withSchedule(LrSchedule.LINEAR, 0.1).withSeed(seed.getLongValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
+        return checked(() -> TrainingConfig.defaults().withEpochs(epochs.getIntValue()).withLearningRate(learningRate.getDoubleValue())
+                .withBatch(batchSize.getIntValue(), 1).withSchedule(LrSchedule.LINEAR, 0.1).withSeed(seed.getLongValue()));
     }
 
     boolean needsExamples() throws InvalidSettingsException {

@@ -64,14 +64,10 @@ final class RougeScorerSettings extends SettingsGroup {
     }
 
     RougeOptions options() throws InvalidSettingsException {
-        try {
-            return RougeOptions.defaults().withTypes(types()).withStemmer(stemmer.getBooleanValue())
+        return checked(() -> RougeOptions.defaults().withTypes(types()).withStemmer(stemmer.getBooleanValue())
                 .withLanguage(Language.parse(language.getStringValue()))
                 .withJapaneseMode(JapaneseRougeTokenizer.Mode.valueOf(japaneseMode.getStringValue().trim().toUpperCase(Locale.ROOT)))
-                .withBootstrap(bootstrapSamples.getIntValue(), confidence.getDoubleValue(), seed.getLongValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
+                .withBootstrap(bootstrapSamples.getIntValue(), confidence.getDoubleValue(), seed.getLongValue()));
     }
 
     @Override

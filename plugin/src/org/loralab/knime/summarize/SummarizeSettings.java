@@ -54,12 +54,10 @@ final class SummarizeSettings extends SettingsGroup {
             cfg.numBeams(beams.getIntValue());
         }
         cfg.seed(seed.getLongValue());
-        try {
+        return checked(() -> {
             cfg.validate();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
-        return cfg;
+            return cfg;
+        });
     }
 
     @Override

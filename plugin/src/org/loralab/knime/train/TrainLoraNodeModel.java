@@ -54,14 +54,10 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
             KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "validation document");
             KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "validation summary");
         }
-        if (settings.output.getStringValue().isBlank()) {
-            throw new InvalidSettingsException("Choose the folder to write the adapter to.");
-        }
         if (in[2] != null && settings.taskFilter.getBooleanValue()) {
             throw new InvalidSettingsException("LoRA-TRF applies to a fresh adapter; an adapter to continue keeps its own form.");
         }
-        // The spec names the folder as execution will resolve it, so both agree.
-        String folder = KnimePaths.local(settings.output.getStringValue(), "output adapter folder").toString();
+        String folder = KnimePaths.adapterOutput(settings.output.getStringValue()).toString();
         return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
             HISTORY};
     }
@@ -72,7 +68,7 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
             settings.summaryColumn.getStringValue(), "training");
         List<TrainingExample> validation = in[1] == null ? List.of() : KnimeTables.examples((BufferedDataTable) in[1],
             settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "validation");
-        Path output = KnimePaths.local(settings.output.getStringValue(), "output adapter folder");
+        Path output = KnimePaths.adapterOutput(settings.output.getStringValue());
         Path init = in[2] == null ? null : ((AdapterPortObject) in[2]).getReference().adapter();
         Path checkpoint = settings.checkpoint.getStringValue().isBlank() ? null
             : KnimePaths.local(settings.checkpoint.getStringValue(), "checkpoint folder");

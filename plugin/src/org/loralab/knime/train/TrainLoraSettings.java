@@ -75,14 +75,10 @@ final class TrainLoraSettings extends SettingsGroup {
     }
 
     TrainingConfig training() throws InvalidSettingsException {
-        try {
-            return TrainingConfig.defaults().withEpochs(epochs.getIntValue()).withLearningRate(learningRate.getDoubleValue())
+        return checked(() -> TrainingConfig.defaults().withEpochs(epochs.getIntValue()).withLearningRate(learningRate.getDoubleValue())
                 .withBatch(batchSize.getIntValue(), accumulation.getIntValue()).withSchedule(lrSchedule(), warmup.getDoubleValue())
                 .withRegularisation(weightDecay.getDoubleValue(), clip.getDoubleValue()).withMaxSeqLength(maxLength.getIntValue())
-                .withSeed(seed.getLongValue()).withEarlyStopping(patience.getIntValue()).withSaveEverySteps(saveSteps.getIntValue());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException(e.getMessage(), e);
-        }
+                .withSeed(seed.getLongValue()).withEarlyStopping(patience.getIntValue()).withSaveEverySteps(saveSteps.getIntValue()));
     }
 
     @Override
