@@ -40,7 +40,7 @@ public final class KnimePaths {
 
     /** The base model folder: {@code demo}, a path or a KNIME URL, checked to be a model folder. */
     public static Path baseModel(final String setting) throws Exception {
-        if (setting != null && BaseModelLocation.DEMO.equalsIgnoreCase(setting.trim())) {
+        if (BaseModelLocation.isDemo(setting)) {
             return BaseModelLocation.resolve(BaseModelLocation.DEMO, Path.of(System.getProperty("java.io.tmpdir")));
         }
         Path dir = local(setting, "base model folder");

@@ -61,17 +61,6 @@ public final class KnimeTables {
         return out;
     }
 
-    /** The table's RowIDs in order, for messages that name rows. */
-    public static List<String> rowIds(final BufferedDataTable table) {
-        List<String> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, table.size()));
-        try (CloseableRowIterator it = table.iterator()) {
-            while (it.hasNext()) {
-                out.add(it.next().getKey().getString());
-            }
-        }
-        return out;
-    }
-
     /**
      * (document, summary) rows for training; every bad row is named by its RowID in one error,
      * since a user fixes the table, not row numbers.

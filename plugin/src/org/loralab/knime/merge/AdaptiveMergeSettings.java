@@ -86,8 +86,7 @@ final class AdaptiveMergeSettings extends SettingsGroup {
     }
 
     boolean needsExamples() throws InvalidSettingsException {
-        MergeJob.Method m = mergeMethod();
-        return m == MergeJob.Method.ADAPTIVE || m == MergeJob.Method.LORAHUB;
+        return mergeMethod().needsExamples();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.loralab.knime.port;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.swing.JComponent;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.ModelContentRO;
@@ -55,7 +57,7 @@ public final class AdapterPortObjectSpec extends AbstractSimplePortObjectSpec {
 
     @Override
     public JComponent[] getViews() {
-        java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+        Map<String, String> rows = new LinkedHashMap<>();
         rows.put("Adapter folder", adapter == null ? "(known after execution)" : adapter);
         rows.put("Base model", baseModel == null || baseModel.isBlank() ? "(known after execution)" : baseModel);
         return new JComponent[] {AdapterView.of("Adapter", rows)};

@@ -88,15 +88,13 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
             try (BufferAllocator alloc = Tables.newAllocator("rouge-node")) {
                 // Only the columns scored travel to the engine, as strings.
                 TableBuilder b = new TableBuilder(alloc).strings("prediction", strings(table, prediction));
-                for (int i = 0; i < refs.size(); i++) {
-                    b.strings("reference_" + i, strings(table, refs.get(i)));
-                }
-                if (language != null) {
-                    b.strings("language", strings(table, language));
-                }
                 List<String> refNames = new ArrayList<>();
                 for (int i = 0; i < refs.size(); i++) {
                     refNames.add("reference_" + i);
+                    b.strings(refNames.get(i), strings(table, refs.get(i)));
+                }
+                if (language != null) {
+                    b.strings("language", strings(table, language));
                 }
                 try (VectorSchemaRoot input = b.build();
                         RougeTableScorer.Result r = new RougeTableScorer(settings.options()).score(input, "prediction", refNames,

@@ -17,28 +17,15 @@ final class ConfigXml {
     }
 
     ConfigXml string(String k, String value) {
-        items.add(new String[] {k, "xstring", value});
-        return this;
+        return typed(k, "xstring", value);
     }
 
     ConfigXml bool(String k, boolean value) {
-        items.add(new String[] {k, "xboolean", Boolean.toString(value)});
-        return this;
+        return typed(k, "xboolean", Boolean.toString(value));
     }
 
     ConfigXml integer(String k, int value) {
-        items.add(new String[] {k, "xint", Integer.toString(value)});
-        return this;
-    }
-
-    ConfigXml number(String k, double value) {
-        items.add(new String[] {k, "xdouble", Double.toString(value)});
-        return this;
-    }
-
-    ConfigXml longValue(String k, long value) {
-        items.add(new String[] {k, "xlong", Long.toString(value)});
-        return this;
+        return typed(k, "xint", Integer.toString(value));
     }
 
     /** An entry of the given XML type from its text form (as the node tables below list them). */

@@ -16,8 +16,13 @@ final class Plugin {
         return Repo.elements(XML, "extension").stream().filter(e -> point.equals(e.getAttribute("point"))).toList();
     }
 
+    /** The elements named {@code name} inside every extension of {@code point}. */
+    static List<Element> elements(String point, String name) {
+        return extensions(point).stream().flatMap(e -> Repo.children(e, name).stream()).toList();
+    }
+
     static List<Element> nodes() {
-        return extensions("org.knime.workbench.repository.nodes").stream().flatMap(e -> Repo.children(e, "node").stream()).toList();
+        return elements("org.knime.workbench.repository.nodes", "node");
     }
 
     static List<String> factories() {

@@ -37,8 +37,7 @@ class PluginXmlTest {
 
     @Test
     void everyNodeSitsInTheDeclaredCategoryInAChainedOrder() {
-        List<Element> categories = Plugin.extensions("org.knime.workbench.repository.categories").stream()
-                .flatMap(e -> Repo.children(e, "category").stream()).toList();
+        List<Element> categories = Plugin.elements("org.knime.workbench.repository.categories", "category");
         assertEquals(1, categories.size());
         Element category = categories.get(0);
         String path = category.getAttribute("path") + "/" + category.getAttribute("level-id");
@@ -56,8 +55,7 @@ class PluginXmlTest {
 
     @Test
     void portTypeClassesAndSerializersExist() {
-        List<Element> portTypes = Plugin.extensions("org.knime.core.PortType").stream()
-                .flatMap(e -> Repo.children(e, "portType").stream()).toList();
+        List<Element> portTypes = Plugin.elements("org.knime.core.PortType", "portType");
         assertEquals(1, portTypes.size());
         Element pt = portTypes.get(0);
         assertFalse(pt.getAttribute("name").isBlank());

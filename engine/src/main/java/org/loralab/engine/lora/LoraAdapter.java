@@ -193,12 +193,8 @@ public final class LoraAdapter implements AutoCloseable {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         Map<String, NDArray> filterTensors = new LinkedHashMap<>();
         for (LoraModule mod : modules.values()) {
-            tensors.put(PeftNames.loraA(mod.modulePath()), mod.a());
-            tensors.put(PeftNames.loraB(mod.modulePath()), mod.b());
-            if (mod.filter() != null) {
-                filterTensors.put(PeftNames.filterWeight(mod.modulePath()), mod.filter().weight());
-                filterTensors.put(PeftNames.filterBias(mod.modulePath()), mod.filter().bias());
-            }
+            putLora(mod, tensors);
+            putFilter(mod, filterTensors);
         }
         SafetensorsWriter.write(dir.resolve(PeftNames.WEIGHTS_FILE), tensors, Map.of("format", "pt"));
         Path filterFile = dir.resolve(PeftNames.FILTER_FILE);
@@ -206,6 +202,20 @@ public final class LoraAdapter implements AutoCloseable {
             Files.deleteIfExists(filterFile);
         } else {
             SafetensorsWriter.write(filterFile, filterTensors, Map.of("format", "pt"));
+        }
+    }
+
+    /** A module's A and B by their PEFT tensor names. */
+    private static void putLora(LoraModule mod, Map<String, NDArray> into) {
+        into.put(PeftNames.loraA(mod.modulePath()), mod.a());
+        into.put(PeftNames.loraB(mod.modulePath()), mod.b());
+    }
+
+    /** A module's LoRA-TRF filter weight and bias, when it has a filter. */
+    private static void putFilter(LoraModule mod, Map<String, NDArray> into) {
+        if (mod.filter() != null) {
+            into.put(PeftNames.filterWeight(mod.modulePath()), mod.filter().weight());
+            into.put(PeftNames.filterBias(mod.modulePath()), mod.filter().bias());
         }
     }
 
@@ -267,12 +277,8 @@ public final class LoraAdapter implements AutoCloseable {
     public Map<String, NDArray> parameters() {
         Map<String, NDArray> p = new LinkedHashMap<>();
         for (LoraModule mod : modules.values()) {
-            p.put(PeftNames.loraA(mod.modulePath()), mod.a());
-            p.put(PeftNames.loraB(mod.modulePath()), mod.b());
-            if (mod.filter() != null) {
-                p.put(PeftNames.filterWeight(mod.modulePath()), mod.filter().weight());
-                p.put(PeftNames.filterBias(mod.modulePath()), mod.filter().bias());
-            }
+            putLora(mod, p);
+            putFilter(mod, p);
         }
         return p;
     }

@@ -43,7 +43,8 @@ public final class MergeJob {
             }
         }
 
-        boolean needsExamples() {
+        /** LoraHub and Adaptive learn from target examples; the other merges need none. */
+        public boolean needsExamples() {
             return this == LORAHUB || this == ADAPTIVE;
         }
     }

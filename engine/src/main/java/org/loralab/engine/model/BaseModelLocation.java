@@ -34,12 +34,17 @@ public final class BaseModelLocation {
             throw new IllegalArgumentException("no base model chosen: give a model folder (config.json, *.safetensors, "
                     + "tokenizer.json) or 'demo' for the small shipped model");
         }
-        if (DEMO.equals(setting.trim().toLowerCase(Locale.ROOT))) {
+        if (isDemo(setting)) {
             return shippedDemo(cacheDir);
         }
         Path dir = Path.of(setting.trim());
         requireModelFolder(dir);
         return dir;
+    }
+
+    /** Whether a setting names the shipped demo model ({@code demo}, any case, spaces ignored). */
+    public static boolean isDemo(String setting) {
+        return setting != null && DEMO.equals(setting.trim().toLowerCase(Locale.ROOT));
     }
 
     /** Throws naming each file a Hugging Face model folder lacks. */
