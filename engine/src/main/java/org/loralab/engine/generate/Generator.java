@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.progress.ProgressListener;
 
@@ -34,6 +35,12 @@ public final class Generator {
      *     numbers), so sampled output does not depend on how the prompts were grouped.
      */
     public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return generateWithoutRecording(prompts, cfg, listener, streams);
+        }
+    }
+
+    private List<long[]> generateWithoutRecording(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
         cfg.validate();
         if (streams != null && streams.length != prompts.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + streams.length + " stream ids");

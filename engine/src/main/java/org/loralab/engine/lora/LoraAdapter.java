@@ -269,8 +269,18 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
-    public void setTraining(boolean training) {
-        modules.values().forEach(m -> m.setTraining(training));
+    /**
+     * Training mode for the next forward pass: dropout masks come from {@code passSeed}, so a pass
+     * replays exactly (resume) and does not depend on other jobs.
+     */
+    public void startTrainingPass(long passSeed) {
+        DropoutSeeds seeds = new DropoutSeeds(passSeed);
+        modules.values().forEach(m -> m.setTraining(seeds));
+    }
+
+    /** Inference mode: no dropout. */
+    public void stopTraining() {
+        modules.values().forEach(m -> m.setTraining(null));
     }
 
     /** Every trainable array by its PEFT tensor name, in a stable order. */

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.model.NativeArrays;
+import org.loralab.engine.model.TorchRandom;
 
 /**
  * The update one LoRA pair adds to a frozen linear layer:
@@ -23,7 +23,7 @@ public final class LoraModule implements LinearLayer.Adapter {
     private final double scaling;
     private final double dropout;
     private final TaskFilter filter;
-    private boolean training;
+    private DropoutSeeds dropoutSeeds; // non-null while training
 
     LoraModule(String modulePath, NDArray a, NDArray b, double scaling, double dropout, TaskFilter filter) {
         this.modulePath = modulePath;
@@ -37,8 +37,8 @@ public final class LoraModule implements LinearLayer.Adapter {
     @Override
     public NDArray delta(NDArray x) {
         NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        if (training && dropout > 0) {
-            in = Dropout.dropout(in, (float) dropout, true).singletonOrThrow();
+        if (dropoutSeeds != null && dropout > 0) {
+            in = TorchRandom.dropout(in, dropout, dropoutSeeds.next());
         }
         NDArray z = Linear.linear(in, a).singletonOrThrow();
         if (filter != null) {
@@ -86,8 +86,9 @@ public final class LoraModule implements LinearLayer.Adapter {
         return filter;
     }
 
-    public void setTraining(boolean t) {
-        training = t;
+    /** Training mode with masks from {@code seeds}, or inference mode for null. */
+    void setTraining(DropoutSeeds seeds) {
+        dropoutSeeds = seeds;
     }
 
     /** The task-aware filter of LoRA-TRF: a learned gate on the r-dimensional LoRA activation. */

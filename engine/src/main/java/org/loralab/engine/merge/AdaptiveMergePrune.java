@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraModule;
 import org.loralab.engine.lora.PeftNames;
@@ -35,6 +36,14 @@ public final class AdaptiveMergePrune {
     }
 
     public static Result run(CausalLM model, List<Map<String, LowRank>> adapters, double[] weights, PruneSettings prune,
+            TrainingConfig cfg, List<EncodedExample> train, List<EncodedExample> validation, long padId,
+            TrainingListener listener) throws IOException {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return runWithoutRecording(model, adapters, weights, prune, cfg, train, validation, padId, listener);
+        }
+    }
+
+    private static Result runWithoutRecording(CausalLM model, List<Map<String, LowRank>> adapters, double[] weights, PruneSettings prune,
             TrainingConfig cfg, List<EncodedExample> train, List<EncodedExample> validation, long padId,
             TrainingListener listener) throws IOException {
         Map<String, LowRank> merged = ClassicMerge.merge(adapters, MergeSettings.of(MergeMethod.CAT, weights));

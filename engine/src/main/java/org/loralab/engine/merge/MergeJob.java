@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
@@ -68,6 +69,12 @@ public final class MergeJob {
     }
 
     public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return runWithoutRecording(spec, targetRows, listener);
+        }
+    }
+
+    private static Result runWithoutRecording(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
         if (spec.adapters().isEmpty()) {
             throw new IllegalArgumentException("choose at least one adapter to merge");
         }

@@ -18,9 +18,17 @@ public interface ProgressListener {
         return false;
     }
 
-    /** Throws {@link CancellationException} when the listener asks to stop. */
+    /**
+     * Throws {@link CancellationException} when the listener asks to stop or the thread was
+     * interrupted (KNIME cancels a node by both).
+     */
     default void checkCancelled() {
-        if (isCancelled()) {
+        checkCancelled(Thread.currentThread());
+    }
+
+    /** As {@link #checkCancelled()}, from a helper thread working for {@code owner} (a parallel stream). */
+    default void checkCancelled(Thread owner) {
+        if (isCancelled() || owner.isInterrupted()) {
             throw new CancellationException("cancelled by the user");
         }
     }

@@ -67,8 +67,9 @@ public final class RougeTableScorer {
         RowResult[] results = new RowResult[n];
         int[] done = {0};
         // Rows are independent; score them on every core, reporting progress from the callers' side.
+        Thread caller = Thread.currentThread();
         IntStream.range(0, n).parallel().forEach(i -> {
-            progress.checkCancelled();
+            progress.checkCancelled(caller);
             results[i] = scoreRow(i, predictions.get(i), rowReferences(references, i),
                     languages == null ? null : languages.get(i));
             synchronized (done) {

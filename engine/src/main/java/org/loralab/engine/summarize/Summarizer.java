@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.generate.TextGenerator;
@@ -36,6 +37,12 @@ public final class Summarizer implements AutoCloseable {
     }
 
     public static Summarizer open(SummarizeOptions options) throws IOException {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return openWithoutRecording(options);
+        }
+    }
+
+    private static Summarizer openWithoutRecording(SummarizeOptions options) throws IOException {
         TextGenerator g = TextGenerator.load(options.baseModel(), options.device());
         try {
             LoraAdapter a = null;

@@ -1,9 +1,7 @@
 package org.loralab.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.NativeArrays;
 
@@ -21,9 +20,13 @@ import org.loralab.engine.model.NativeArrays;
  * gradient accumulation and clipping, loss on summary tokens only, validation each epoch, early
  * stopping, and checkpoints from which an interrupted run resumes to the same result.
  *
- * <p>Determinism: the data order of epoch e is a shuffle seeded by (seed, e), and PyTorch's
- * generator (dropout) is reseeded from (seed, epoch, batch) before every forward pass, so a run
- * resumed from a checkpoint replays exactly what the uninterrupted run would have done.
+ * <p>Determinism: the data order of epoch e is a shuffle seeded by (seed, e), and the dropout
+ * masks of every forward pass come from a stream seeded by (seed, epoch, batch), so a run resumed
+ * from a checkpoint replays exactly what the uninterrupted run would have done, and a run gives
+ * the same adapter whatever other jobs run beside it.
+ *
+ * <p>Threads: grad mode is set on the calling thread ({@link Autograd}), so a trainer works on any
+ * thread and beside other trainers.
  */
 public final class LoraTrainer {
 
@@ -71,6 +74,14 @@ public final class LoraTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training rows");
         }
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return trainWithoutRecording(train, validation, checkpointDir, resume, dataHash, listener);
+        }
+    }
+
+    /** The run; grad mode is off, so in-place updates of the parameters are allowed. */
+    private TrainingResult trainWithoutRecording(List<EncodedExample> train, List<EncodedExample> validation, Path checkpointDir,
+            boolean resume, String dataHash, TrainingListener listener) throws IOException {
         long start = System.nanoTime();
         Map<String, NDArray> params = adapter.parameters();
         params.values().forEach(p -> p.setRequiresGradient(true));
@@ -138,7 +149,7 @@ public final class LoraTrainer {
             }
         } finally {
             params.values().forEach(p -> p.setRequiresGradient(false));
-            adapter.setTraining(false);
+            adapter.stopTraining();
         }
         return new TrainingResult(List.copyOf(state.history), state.globalStep, trainedTokens,
                 (System.nanoTime() - start) / 1e9, stoppedEarly, state.bestEpoch > 0 ? state.bestEpoch : state.history.size());
@@ -195,13 +206,12 @@ public final class LoraTrainer {
         }
         double lossSum = 0;
         long tokens = 0;
-        adapter.setTraining(true);
         for (int i = 0; i < window.size(); i++) {
-            Engine.getInstance().setRandomSeed((int) (cfg.seed() * 1_000_003L + epoch * 100_003L + firstBatch + i));
+            adapter.startTrainingPass(cfg.seed() * 1_000_003L + epoch * 100_003L + firstBatch + i);
             try (NDManager m = model.manager().newSubManager()) {
                 LossFunction.Batch batch = loss.batch(window.get(i), m);
                 tokens += batch.tokens();
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (Autograd.Scope recording = Autograd.recording()) {
                     NDArray summed = loss.summedLoss(batch);
                     summed.attach(m);
                     double value = summed.getFloat();
@@ -214,11 +224,11 @@ public final class LoraTrainer {
                                 + "); lower the learning rate or enable gradient clipping");
                     }
                     lossSum += value;
-                    gc.backward(NativeArrays.times(summed, 1.0 / Math.max(1, windowTokens)));
+                    Autograd.backward(NativeArrays.times(summed, 1.0 / Math.max(1, windowTokens)));
                 }
             }
         }
-        adapter.setTraining(false);
+        adapter.stopTraining();
         Map<String, NDArray> grads = new LinkedHashMap<>();
         params.forEach((k, p) -> grads.put(k, p.getGradient()));
         try {
@@ -269,8 +279,14 @@ public final class LoraTrainer {
 
     /** Mean token loss over {@code examples}, adapter in inference mode. */
     public double validationLoss(List<EncodedExample> examples) {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return meanLoss(examples);
+        }
+    }
+
+    private double meanLoss(List<EncodedExample> examples) {
         adapter.attach(model);
-        adapter.setTraining(false);
+        adapter.stopTraining();
         double sum = 0;
         long count = 0;
         for (int i = 0; i < examples.size(); i += cfg.batchSize()) {

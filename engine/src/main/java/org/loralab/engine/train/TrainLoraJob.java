@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
@@ -43,6 +44,13 @@ public final class TrainLoraJob {
     }
 
     public static Result run(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
+            TrainingListener listener) throws IOException {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            return runWithoutRecording(spec, trainRows, validationRows, listener);
+        }
+    }
+
+    private static Result runWithoutRecording(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
             TrainingListener listener) throws IOException {
         TrainingExample.requireValid(trainRows, "training");
         if (!validationRows.isEmpty()) {

@@ -38,7 +38,7 @@ class AdapterReferenceTest {
             AdapterWriter.write(a, meta, out, false);
         }
 
-        AdapterReference ref = AdapterReference.read(out, "demo", ModelConfig.load(base));
+        AdapterReference ref = AdapterReference.read(out, "knime://knime.workflow/data/ja-weather", "demo", ModelConfig.load(base));
         assertEquals("ja", ref.details().get("Language"));
         assertEquals("weather", ref.details().get("Domain"));
         assertEquals("4", ref.details().get("Rank"));
@@ -52,12 +52,54 @@ class AdapterReferenceTest {
         AdapterReference back = AdapterReference.fromMap(saved);
         assertEquals(ref, back);
         assertEquals(List.copyOf(ref.details().keySet()), List.copyOf(back.details().keySet()));
+        assertEquals("knime://knime.workflow/data/ja-weather", back.location());
+        assertEquals(AdapterFingerprint.of(out), back.fingerprint());
+    }
+
+    private Path adapter(Path out, long seed) throws Exception {
+        Path base = tmp.resolve("base");
+        if (!Files.exists(base)) {
+            new TinyCheckpoint().seed(3).write(base);
+        }
+        try (CausalLM model = CausalLM.load(base, new ModelOptions("cpu", "auto"));
+                LoraAdapter a = LoraAdapter.create(model, LoraConfig.of(2, 4, List.of("q_proj")), false, seed)) {
+            AdapterWriter.write(a, AdapterMetadata.create("lora"), out, true);
+        }
+        return out;
+    }
+
+    @Test
+    void aMovedWorkflowFindsItsAdapterThroughTheSetting() throws Exception {
+        Path oldPlace = adapter(tmp.resolve("old/workflow/data/a"), 1);
+        AdapterReference ref = AdapterReference.read(oldPlace, "knime://knime.workflow/data/a", null, null);
+        Path newWorkflow = tmp.resolve("new/workflow");
+        Files.createDirectories(newWorkflow.resolve("data"));
+        Files.move(tmp.resolve("old/workflow/data/a"), newWorkflow.resolve("data/a"));
+        AdapterReference.Resolver knime = s -> newWorkflow.resolve(s.substring("knime://knime.workflow/".length()));
+        assertEquals(newWorkflow.resolve("data/a"), ref.locate(knime));
+    }
+
+    @Test
+    void aMissingOrReplacedAdapterIsNamedWithWhatToDo() throws Exception {
+        Path place = adapter(tmp.resolve("a"), 1);
+        AdapterReference ref = AdapterReference.read(place, "bank/a", null, null);
+        AdapterReference.Resolver unresolvable = s -> {
+            throw new IllegalStateException("no workflow context");
+        };
+        assertEquals(place, ref.locate(unresolvable)); // the recorded folder still holds it
+        adapter(place, 2); // another adapter written to the same place
+        IllegalArgumentException changed = assertThrows(IllegalArgumentException.class, () -> ref.locate(unresolvable));
+        assertTrue(changed.getMessage().contains("'bank/a'") && changed.getMessage().contains("has changed"), changed.getMessage());
+        org.loralab.engine.io.AtomicFolders.deleteRecursively(place);
+        IllegalArgumentException gone = assertThrows(IllegalArgumentException.class, () -> ref.locate(unresolvable));
+        assertTrue(gone.getMessage().contains("no longer exists") && gone.getMessage().contains(place.toString())
+                && gone.getMessage().contains("no workflow context"), gone.getMessage());
     }
 
     @Test
     void refusesAFolderThatIsNoAdapterAndAMapWithoutPath() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("not-an-adapter"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterReference.read(empty, null, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterReference.read(empty, null, null, null));
         assertTrue(e.getMessage().contains("not-an-adapter"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AdapterReference.fromMap(Map.of("detail.Name", "x")));
     }

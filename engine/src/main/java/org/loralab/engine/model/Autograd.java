@@ -1,0 +1,58 @@
+package org.loralab.engine.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * PyTorch's grad mode on the calling thread, set explicitly by every job.
+ *
+ * <p>Grad mode is thread-local in PyTorch and on by default; DJL switches it off only on the thread
+ * that started the engine. A KNIME worker thread therefore starts with it on, and an in-place
+ * update of a parameter that requires a gradient (AdamW, pruning, checkpoint restore) then fails.
+ * DJL's {@code GradientCollector} cannot be used either: only one may exist per process, so two
+ * trainings in parallel branches would refuse each other. Jobs run in {@link #inference()} and
+ * open {@link #recording()} only around the forward passes they differentiate; {@link #backward}
+ * calls PyTorch directly, which is safe on any number of threads at once.
+ */
+public final class Autograd {
+
+    /** Restores the thread's previous grad mode. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private Autograd() {
+    }
+
+    /** Grad mode off on this thread until the scope closes. */
+    public static Scope inference() {
+        return set(false);
+    }
+
+    /** Grad mode on on this thread until the scope closes: operations are recorded for backward. */
+    public static Scope recording() {
+        return set(true);
+    }
+
+    /** Whether operations on this thread are recorded. */
+    public static boolean isRecording() {
+        Engine.getEngine("PyTorch"); // loads the native library on first use
+        return JniUtils.isGradMode();
+    }
+
+    /** Back-propagates a scalar, accumulating into the gradients of the leaves that require one. */
+    public static void backward(NDArray scalar) {
+        try (NDArray seed = scalar.onesLike()) {
+            JniUtils.backward((PtNDArray) scalar, (PtNDArray) seed, false, false);
+        }
+    }
+
+    private static Scope set(boolean on) {
+        boolean previous = isRecording();
+        JniUtils.setGradMode(on);
+        return () -> JniUtils.setGradMode(previous);
+    }
+}

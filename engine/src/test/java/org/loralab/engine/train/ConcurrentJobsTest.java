@@ -1,0 +1,124 @@
+package org.loralab.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralab.engine.lora.LoraConfig;
+import org.loralab.engine.lora.PeftNames;
+import org.loralab.engine.merge.MergeJob;
+import org.loralab.engine.merge.MergeMethod;
+import org.loralab.engine.merge.MergeSettings;
+import org.loralab.engine.merge.PruneSettings;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.TinyCheckpoint;
+
+/**
+ * KNIME runs each node on a worker thread (grad mode on, as on any thread PyTorch did not start
+ * on) and parallel branches at the same time. Every job must succeed there and give exactly the
+ * adapter it gives alone.
+ */
+class ConcurrentJobsTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static ExecutorService workers;
+
+    private static final LoraConfig LORA = LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR).withDropout(0.1);
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Engine.getEngine("PyTorch"); // initialised here, on the test's thread
+        model = new TinyCheckpoint().seed(5).write(dir.resolve("base"));
+        // fresh threads, each switched to PyTorch's default grad mode as a KNIME worker thread has it
+        workers = Executors.newFixedThreadPool(2, r -> new Thread(() -> {
+            JniUtils.setGradMode(true);
+            r.run();
+        }, "KNIME-Worker-test"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        workers.shutdownNow();
+    }
+
+    private static TrainingConfig config(long seed) {
+        return TrainingFixtures.config(2).withSeed(seed).withRegularisation(0.01, 1.0);
+    }
+
+    private static Callable<Path> training(String name, long seed) {
+        return () -> TrainLoraJob.run(TrainingFixtures.spec(model, dir.resolve(name), config(seed), LORA),
+                TrainingFixtures.rows(), List.of(), TrainingListener.NONE).adapter();
+    }
+
+    private static Callable<Path> adaptiveMerge(String name, List<Path> bank) {
+        return () -> MergeJob.run(new MergeJob.Spec(model, bank, MergeJob.Method.ADAPTIVE, null, MergeSettings.of(MergeMethod.LINEAR),
+                8, PruneSettings.defaults(), config(3).withEpochs(1), TrainingFixtures.PROMPT, null, 1, 1, dir.resolve(name), false,
+                false, new ModelOptions("cpu", "auto")), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
+    }
+
+    /** Runs the jobs on the worker threads, released together. */
+    @SafeVarargs
+    private static List<Path> atOnce(Callable<Path>... jobs) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(jobs.length);
+        List<Future<Path>> running = new ArrayList<>();
+        for (Callable<Path> job : jobs) {
+            running.add(workers.submit(() -> {
+                start.await();
+                return job.call();
+            }));
+        }
+        List<Path> out = new ArrayList<>();
+        for (Future<Path> f : running) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) throws Exception {
+        assertArrayEquals(Files.readAllBytes(expected.resolve(PeftNames.WEIGHTS_FILE)),
+                Files.readAllBytes(actual.resolve(PeftNames.WEIGHTS_FILE)), actual + " differs from " + expected);
+    }
+
+    @Test
+    void aTrainingOnAnotherThreadEqualsTheSameTrainingHere() throws Exception {
+        Path here = training("here", 21).call();
+        Path there = atOnce(training("there", 21)).get(0);
+        assertSameWeights(here, there);
+    }
+
+    @Test
+    void twoTrainingsAtOnceEachEqualTheirSoloRuns() throws Exception {
+        Path soloA = training("solo-a", 31).call();
+        Path soloB = training("solo-b", 32).call();
+        List<Path> both = atOnce(training("both-a", 31), training("both-b", 32));
+        assertSameWeights(soloA, both.get(0));
+        assertSameWeights(soloB, both.get(1));
+    }
+
+    @Test
+    void aMergeBesideATrainingEqualsItsSoloRun() throws Exception {
+        List<Path> bank = List.of(training("bank-a", 41).call(), training("bank-b", 42).call());
+        Path soloMerge = adaptiveMerge("solo-merge", bank).call();
+        Path soloTraining = training("solo-c", 43).call();
+        List<Path> both = atOnce(adaptiveMerge("both-merge", bank), training("both-c", 43));
+        assertSameWeights(soloMerge, both.get(0));
+        assertSameWeights(soloTraining, both.get(1));
+        assertEquals(2, bank.size());
+    }
+}
