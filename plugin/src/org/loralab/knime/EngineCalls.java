@@ -49,6 +49,13 @@ public final class EngineCalls {
             return work.run();
         } catch (CancellationException e) {
             throw new CanceledExecutionException(e.getMessage());
+        } catch (Exception e) {
+            // KNIME cancels by interrupting the worker too; an interrupted file write then fails as ClosedByInterruptException
+            if (thread.isInterrupted() || e instanceof java.nio.channels.ClosedByInterruptException
+                || e instanceof InterruptedException) {
+                throw new CanceledExecutionException("cancelled by the user");
+            }
+            throw e;
         } finally {
             thread.setContextClassLoader(previous);
         }

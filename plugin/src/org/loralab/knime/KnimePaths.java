@@ -23,6 +23,11 @@ public final class KnimePaths {
         }
         try {
             URL url = FileUtil.toURL(setting.trim());
+            if (isKnimeUrl(setting) && !"knime".equalsIgnoreCase(url.getProtocol())) {
+                // FileUtil falls back to a file path when the protocol is not registered: never a folder named "knime:"
+                throw new InvalidSettingsException("The " + what + " '" + setting + "' is a knime:// URL, but this KNIME "
+                    + "cannot resolve knime:// URLs here (no workflow context or URL handler); use a local path.");
+            }
             Path p = FileUtil.resolveToPath(url);
             if (p == null) {
                 throw new InvalidSettingsException("The " + what + " '" + setting + "' is not on a local file system.");
@@ -31,6 +36,10 @@ public final class KnimePaths {
         } catch (IOException | java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
             throw new InvalidSettingsException("The " + what + " '" + setting + "' cannot be resolved: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isKnimeUrl(final String setting) {
+        return setting.trim().regionMatches(true, 0, "knime:", 0, "knime:".length());
     }
 
     /** Where a node writes its adapter; configure and execute both resolve it here, so their specs agree. */

@@ -1,7 +1,9 @@
 package org.loralab.knime.bank;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.knime.core.data.DataTableSpec;
@@ -21,31 +23,58 @@ import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
+import org.loralab.knime.port.AdapterPortObject;
 
 /**
  * Adapter Bank Reader: one row per adapter folder of a bank (name, path, status and reason,
- * language, domain, rank, metrics, ...), read from configs and headers without loading weights.
+ * language, domain, rank, metrics, ...), read from configs and headers without loading weights,
+ * plus one row per adapter connected to its optional inputs (e.g. adapters kept inside the
+ * workflow, or branches that must finish before the bank is read).
  */
 final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReaderSettings> {
 
     AdapterBankReaderNodeModel() {
-        super(new PortType[0], new PortType[] {BufferedDataTable.TYPE}, AdapterBankReaderSettings::new);
+        super(new PortType[] {AdapterPortObject.TYPE_OPTIONAL, AdapterPortObject.TYPE_OPTIONAL},
+            new PortType[] {BufferedDataTable.TYPE}, AdapterBankReaderSettings::new);
     }
 
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
-        KnimePaths.local(settings.bank.getStringValue(), "adapter bank folder");
-        // Metric columns depend on the adapters found, so the table's columns are known only after execution.
-        return new PortObjectSpec[] {(DataTableSpec) null};
+        Set<String> metrics = bankFolder() == null ? Set.of() : new AdapterBank(bankFolder()).metricNames();
+        if (bankFolder() == null && in[0] == null && in[1] == null) {
+            throw new InvalidSettingsException("Set the adapter bank folder, or connect adapters to list.");
+        }
+        // Declared before execution (standard metrics plus those in the bank now), so downstream nodes configure.
+        try (BufferAllocator alloc = Tables.newAllocator("bank-spec"); VectorSchemaRoot empty = BankTable.of(List.of(), metrics, alloc)) {
+            return new PortObjectSpec[] {new DataTableSpec(KnimeTables.specs(empty))};
+        }
+    }
+
+    /** The bank folder, or null when the setting is empty (connected adapters only). */
+    private Path bankFolder() throws InvalidSettingsException {
+        String setting = settings.bank.getStringValue();
+        return setting == null || setting.isBlank() ? null : KnimePaths.local(setting, "adapter bank folder");
     }
 
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
-        Path dir = KnimePaths.local(settings.bank.getStringValue(), "adapter bank folder");
+        Path dir = bankFolder();
+        Set<String> metrics = dir == null ? Set.of() : new AdapterBank(dir).metricNames();
+        List<Path> connected = new ArrayList<>();
+        for (PortObject p : in) {
+            if (p != null) {
+                connected.add(((AdapterPortObject) p).folder());
+            }
+        }
         String baseSetting = settings.baseModel.getStringValue();
         return EngineCalls.run(() -> {
             ModelConfig base = baseSetting.isBlank() ? null : ModelConfig.load(KnimePaths.baseModel(baseSetting));
-            List<BankEntry> entries = new AdapterBank(dir).read(base, new KnimeProgress(exec));
+            List<BankEntry> entries = new ArrayList<>(dir == null ? List.of() : new AdapterBank(dir).read(base, new KnimeProgress(exec)));
+            for (Path adapter : connected) {
+                if (entries.stream().noneMatch(e -> e.path().equals(adapter))) {
+                    entries.add(AdapterBank.inspect(adapter, base));
+                }
+            }
             if (settings.onlyUsable.getBooleanValue()) {
                 entries = entries.stream().filter(BankEntry::usable).toList();
             }
@@ -53,7 +82,7 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReade
             if (unusable > 0) {
                 setWarningMessage(unusable + " of " + entries.size() + " adapters are not usable; see the status and reason columns.");
             }
-            try (BufferAllocator alloc = Tables.newAllocator("bank-reader"); VectorSchemaRoot table = BankTable.of(entries, alloc)) {
+            try (BufferAllocator alloc = Tables.newAllocator("bank-reader"); VectorSchemaRoot table = BankTable.of(entries, metrics, alloc)) {
                 return new PortObject[] {KnimeTables.fromArrow(table, exec)};
             }
         });

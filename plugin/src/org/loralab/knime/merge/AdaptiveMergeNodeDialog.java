@@ -26,6 +26,7 @@ final class AdaptiveMergeNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentString(s.weights, "Weights, one per adapter (empty: uniform)", false, 30));
         addDialogComponent(new DialogComponentString(s.output, "Output adapter folder (path or knime:// URL)", true, 40));
         addDialogComponent(new DialogComponentBoolean(s.overwrite, "Replace an existing adapter folder"));
+        addDialogComponent(new DialogComponentBoolean(s.keepInWorkflow, "Keep the adapter inside the workflow"));
         addDialogComponent(new DialogComponentBoolean(s.exportModel, "Also write base + merged adapter as one model"));
         SharedOptions.addDevice(this, s.device);
 

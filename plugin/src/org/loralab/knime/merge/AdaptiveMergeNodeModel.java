@@ -23,14 +23,13 @@ import org.loralab.engine.bank.AdapterReference;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.train.TrainingExample;
+import org.loralab.knime.AdapterOutput;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
 import org.loralab.knime.SharedOptions;
-import org.loralab.knime.port.AdapterPortObject;
-import org.loralab.knime.port.AdapterPortObjectSpec;
 
 /**
  * Adaptive Merge &amp; Prune and the classic merges: the adapters listed in the first table (a bank
@@ -60,9 +59,12 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
             KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "document");
             KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "summary");
         }
-        String folder = KnimePaths.adapterOutput(settings.output.getStringValue()).toString();
-        return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
-            WEIGHTS};
+        if (settings.keepInWorkflow.getBooleanValue() && settings.exportModel.getBooleanValue()) {
+            throw new InvalidSettingsException("The merged model is written beside the adapter folder: choose an output folder "
+                + "instead of keeping the adapter inside the workflow, or do not export the model.");
+        }
+        return new PortObjectSpec[] {AdapterOutput.spec(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(),
+            settings.baseModel.getStringValue()), WEIGHTS};
     }
 
     @Override
@@ -70,18 +72,18 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
         List<Path> adapters = adapterPaths((BufferedDataTable) in[0]);
         List<TrainingExample> target = settings.needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
             settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "target") : List.of();
-        Path output = KnimePaths.adapterOutput(settings.output.getStringValue());
+        AdapterOutput output = AdapterOutput.create(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(), exec);
         KnimeProgress progress = new KnimeProgress(exec);
         MergeJob.Result[] result = new MergeJob.Result[1];
         AdapterReference ref = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
             MergeJob.Spec spec = new MergeJob.Spec(base, adapters, settings.mergeMethod(), settings.weightList(), settings.classic(),
                 settings.loraHubBudget.getIntValue(), settings.prune(), settings.tune(), settings.prompt.format(),
-                settings.taskDescription.getStringValue(), settings.topK.getIntValue(), settings.temperature.getDoubleValue(), output,
-                settings.overwrite.getBooleanValue(), settings.exportModel.getBooleanValue(),
+                settings.taskDescription.getStringValue(), settings.topK.getIntValue(), settings.temperature.getDoubleValue(), output.folder(),
+                output.overwrite(settings.overwrite.getBooleanValue()), settings.exportModel.getBooleanValue(),
                 SharedOptions.modelOptions(settings.device, "auto"));
             result[0] = MergeJob.run(spec, target, progress);
-            return AdapterReference.read(result[0].adapter(), settings.baseModel.getStringValue(), ModelConfig.load(base));
+            return AdapterReference.read(result[0].adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
         });
         BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
         double[] w = result[0].weights();
@@ -91,7 +93,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
                 new StringCell(p.toString()), new DoubleCell(w != null && i < w.length ? w[i] : Double.NaN)));
         }
         weights.close();
-        return new PortObject[] {new AdapterPortObject(ref), weights.getTable()};
+        return new PortObject[] {output.portObject(ref), weights.getTable()};
     }
 
     /** The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. */

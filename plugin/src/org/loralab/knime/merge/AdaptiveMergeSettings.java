@@ -47,6 +47,7 @@ final class AdaptiveMergeSettings extends SettingsGroup {
 
     final SettingsModelString output = string("output_folder", "");
     final SettingsModelBoolean overwrite = bool("overwrite", false);
+    final SettingsModelBoolean keepInWorkflow = bool("keep_in_workflow", false);
     final SettingsModelBoolean exportModel = bool("export_merged_model", false);
     final SharedOptions.Prompt prompt = new SharedOptions.Prompt(string("prompt_template", PromptFormat.DEFAULT_TEMPLATE),
         string("prompt_language", ""), bool("prompt_chat", false));

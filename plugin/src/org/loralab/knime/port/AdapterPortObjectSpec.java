@@ -18,6 +18,9 @@ public final class AdapterPortObjectSpec extends AbstractSimplePortObjectSpec {
     public static final class Serializer extends AbstractSimplePortObjectSpecSerializer<AdapterPortObjectSpec> {
     }
 
+    /** The adapter setting of an adapter kept inside the workflow. */
+    public static final String IN_WORKFLOW = "(kept inside the workflow)";
+
     private static final String KEY_ADAPTER = "adapter";
     private static final String KEY_BASE_MODEL = "base_model";
 

@@ -76,7 +76,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         List<String> documents = KnimeTables.strings(table, column);
         List<SummaryResult> results = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
-            SummarizeOptions options = new SummarizeOptions(base, adapter == null ? null : adapter.getReference().adapter(),
+            SummarizeOptions options = new SummarizeOptions(base, adapter == null ? null : adapter.folder(),
                 settings.mergeAdapter.getBooleanValue(), settings.prompt.format(), settings.maxInputTokens.getIntValue(),
                 settings.batchSize.getIntValue(), SharedOptions.modelOptions(settings.device, settings.dtype.getStringValue()));
             try (Summarizer s = Summarizer.open(options)) {

@@ -23,6 +23,7 @@ final class TrainLoraNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentColumnNameSelection(s.summaryColumn, "Summary column", 0, StringValue.class));
         addDialogComponent(new DialogComponentString(s.output, "Output adapter folder (path or knime:// URL)", true, 40));
         addDialogComponent(new DialogComponentBoolean(s.overwrite, "Replace an existing adapter folder"));
+        addDialogComponent(new DialogComponentBoolean(s.keepInWorkflow, "Keep the adapter inside the workflow"));
         SharedOptions.addDevice(this, s.device);
 
         createNewTab("LoRA");

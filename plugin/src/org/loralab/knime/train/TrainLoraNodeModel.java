@@ -21,13 +21,13 @@ import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.train.TrainLoraJob;
 import org.loralab.engine.train.TrainingExample;
+import org.loralab.knime.AdapterOutput;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
 import org.loralab.knime.port.AdapterPortObject;
-import org.loralab.knime.port.AdapterPortObjectSpec;
 
 /**
  * Train LoRA: (document, summary) rows in, an adapter folder out (PEFT files plus loralab.json),
@@ -57,9 +57,8 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
         if (in[2] != null && settings.taskFilter.getBooleanValue()) {
             throw new InvalidSettingsException("LoRA-TRF applies to a fresh adapter; an adapter to continue keeps its own form.");
         }
-        String folder = KnimePaths.adapterOutput(settings.output.getStringValue()).toString();
-        return new PortObjectSpec[] {new AdapterPortObjectSpec(folder, settings.baseModel.getStringValue()),
-            HISTORY};
+        return new PortObjectSpec[] {AdapterOutput.spec(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(),
+            settings.baseModel.getStringValue()), HISTORY};
     }
 
     @Override
@@ -68,24 +67,24 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
             settings.summaryColumn.getStringValue(), "training");
         List<TrainingExample> validation = in[1] == null ? List.of() : KnimeTables.examples((BufferedDataTable) in[1],
             settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "validation");
-        Path output = KnimePaths.adapterOutput(settings.output.getStringValue());
-        Path init = in[2] == null ? null : ((AdapterPortObject) in[2]).getReference().adapter();
+        AdapterOutput output = AdapterOutput.create(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(), exec);
+        Path init = in[2] == null ? null : ((AdapterPortObject) in[2]).folder();
         Path checkpoint = settings.checkpoint.getStringValue().isBlank() ? null
             : KnimePaths.local(settings.checkpoint.getStringValue(), "checkpoint folder");
         KnimeProgress progress = new KnimeProgress(exec);
         AdapterReference ref = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
             TrainLoraJob.Spec spec = new TrainLoraJob.Spec(base, init, settings.lora(), settings.taskFilter.getBooleanValue(),
-                settings.training(), settings.prompt.format(), output, settings.overwrite.getBooleanValue(), checkpoint,
+                settings.training(), settings.prompt.format(), output.folder(), output.overwrite(settings.overwrite.getBooleanValue()), checkpoint,
                 settings.resume.getBooleanValue(), metadata(), org.loralab.knime.SharedOptions.modelOptions(settings.device, "auto"));
             TrainLoraJob.Result r = TrainLoraJob.run(spec, train, validation, progress);
             if (r.droppedDocumentTokens() > 0) {
                 setWarningMessage(r.droppedDocumentTokens() + " document tokens were cut to fit the maximum length of "
                     + settings.maxLength.getIntValue() + " tokens.");
             }
-            return AdapterReference.read(r.adapter(), settings.baseModel.getStringValue(), ModelConfig.load(base));
+            return AdapterReference.read(r.adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
         });
-        return new PortObject[] {new AdapterPortObject(ref), history(progress.epochs(), exec)};
+        return new PortObject[] {output.portObject(ref), history(progress.epochs(), exec)};
     }
 
     private AdapterMetadata metadata() {

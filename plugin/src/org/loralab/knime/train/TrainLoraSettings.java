@@ -24,6 +24,7 @@ final class TrainLoraSettings extends SettingsGroup {
     final SettingsModelString summaryColumn = string("summary_column", "summary");
     final SettingsModelString output = string("output_folder", "");
     final SettingsModelBoolean overwrite = bool("overwrite", false);
+    final SettingsModelBoolean keepInWorkflow = bool("keep_in_workflow", false);
 
     final SettingsModelIntegerBounded rank = integer("rank", 8, 1, 4096);
     final SettingsModelDouble alpha = number("alpha", 16, 1e-6, 1e6);

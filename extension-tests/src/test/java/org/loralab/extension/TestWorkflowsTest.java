@@ -28,7 +28,8 @@ import org.w3c.dom.Element;
 /**
  * The test workflows reference only existing node factories, set exactly the keys each node
  * reads, connect ports of matching kinds (every required input once), and name columns that the
- * upstream tables have. The demo workflow also equals what {@link DemoWorkflow} writes.
+ * upstream tables have, and carry the metadata KNIME's schema requires. The workflows equal what
+ * {@link TestWorkflow} writes.
  */
 class TestWorkflowsTest {
 
@@ -36,7 +37,7 @@ class TestWorkflowsTest {
 
     /** KNIME nodes the workflows may use besides ours, with their ports (checked against knime-base 5.5). */
     private static final Map<String, List<NodeSources.Port>> KNIME_NODES = Map.of(
-            DemoWorkflow.TABLE_CREATOR, List.of(new NodeSources.Port(NodeSources.Kind.TABLE, false)));
+            TestWorkflow.TABLE_CREATOR, List.of(new NodeSources.Port(NodeSources.Kind.TABLE, false)));
 
     /** Which settings name a column of which input port (1-based, as in workflow.knime). */
     private static final Map<String, Map<String, Integer>> COLUMN_SETTINGS = Map.of(
@@ -45,22 +46,44 @@ class TestWorkflowsTest {
             "org.loralab.knime.summarize.SummarizeNodeFactory", Map.of("document_column", 2),
             "org.loralab.knime.rouge.RougeScorerNodeFactory", Map.of("prediction_column", 1, "reference_column", 1));
 
-    /** With -Dloralab.writeWorkflows=true, rewrites the demo workflow before anything is checked. */
+    /** With -Dloralab.writeWorkflows=true, rewrites the workflows before anything is checked. */
     @BeforeAll
     static void writeWhenAsked() throws IOException {
         if (Boolean.getBoolean("loralab.writeWorkflows")) {
-            DemoWorkflow.build().write(WORKFLOWS.resolve(DemoWorkflow.NAME));
+            for (TestWorkflow w : TestWorkflow.all()) {
+                w.write(WORKFLOWS.resolve(w.name));
+            }
         }
     }
 
     @Test
-    void theDemoWorkflowIsUpToDate() throws IOException {
-        DemoWorkflow demo = DemoWorkflow.build();
-        Path dir = WORKFLOWS.resolve(DemoWorkflow.NAME);
-        for (Map.Entry<String, String> f : demo.files().entrySet()) {
-            Path p = dir.resolve(f.getKey());
-            assertTrue(Files.isRegularFile(p), p + " is missing: run mvn test -pl extension-tests -Dloralab.writeWorkflows=true");
-            assertEquals(f.getValue(), Files.readString(p), p + " differs from DemoWorkflow: rewrite it with -Dloralab.writeWorkflows=true");
+    void theWorkflowsAreUpToDate() throws IOException {
+        for (TestWorkflow w : TestWorkflow.all()) {
+            Path dir = WORKFLOWS.resolve(w.name);
+            for (Map.Entry<String, String> f : w.files().entrySet()) {
+                Path p = dir.resolve(f.getKey());
+                assertTrue(Files.isRegularFile(p), p + " is missing: run mvn test -pl extension-tests -Dloralab.writeWorkflows=true");
+                assertEquals(f.getValue(), Files.readString(p), p + " differs from TestWorkflow: rewrite it with -Dloralab.writeWorkflows=true");
+            }
+        }
+    }
+
+    /**
+     * KNIME refuses to load a workflow whose workflow-metadata.xml breaks its metadata schema (the
+     * BatchExecutor exits 3 before any node runs). The rule, as that schema states it: the root
+     * element in KNIME's metadata namespace has a content-type of text/plain or text/html, and its
+     * children come in this order: author and created (each optional), last-modified (required, a
+     * date-time), description (required), tags and links (each optional); nothing else.
+     */
+    @Test
+    void everyWorkflowHasTheMetadataKnimeRequires() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(WORKFLOWS)) {
+            files = s.filter(p -> p.getFileName().toString().equals("workflow.knime")).map(p -> p.resolveSibling("workflow-metadata.xml")).toList();
+        }
+        for (Path f : files) {
+            assertTrue(Files.isRegularFile(f), f + " is missing");
+            MetadataRule.check(f, Repo.xml(f).getDocumentElement());
         }
     }
 
@@ -172,7 +195,7 @@ class TestWorkflowsTest {
     private static List<String> columns(Map<Integer, Node> nodes, Map<Integer, Map<Integer, Integer>> sources, int id) {
         Node n = nodes.get(id);
         switch (n.factory()) {
-            case DemoWorkflow.TABLE_CREATOR: {
+            case TestWorkflow.TABLE_CREATOR: {
                 List<String> names = new ArrayList<>();
                 for (Element p : children(config(n.model(), "columnProperties"))) {
                     names.add(entry(p, "ColumnName"));

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -69,6 +70,32 @@ public final class AdapterBank {
             progress.onProgress(i + 1, folders.size(), "read " + folders.get(i).getFileName());
         }
         return entries;
+    }
+
+    /**
+     * The metric names recorded in the bank's loralab.json files, read without opening any weights
+     * (a quick header scan for declaring the listing's columns); unreadable files are skipped.
+     */
+    public Set<String> metricNames() {
+        Set<String> names = new TreeSet<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path folder : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                try {
+                    AdapterMetadata meta = AdapterMetadata.load(folder);
+                    if (meta != null && meta.metrics != null) {
+                        names.addAll(meta.metrics.keySet());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the listing reports it as an invalid row; the columns need not wait for it
+                }
+            }
+        } catch (IOException e) {
+            // no columns beyond the standard ones
+        }
+        return names;
     }
 
     /** Reads one adapter folder as a bank entry (see {@link #read}); never loads tensor data. */

@@ -2,6 +2,7 @@ package org.loralab.engine.bank;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -13,7 +14,21 @@ public final class BankTable {
     private BankTable() {
     }
 
+    /** The metrics LoRA Lab's own training and merging record, so a bank being filled has its columns up front. */
+    public static final List<String> STANDARD_METRICS = List.of("pruned_ratio", "seconds", "steps", "target_loss", "train_loss",
+            "trainable_parameters", "trained_tokens", "validation_loss");
+
+    /** The listing with a metric column for each metric of the entries. */
     public static VectorSchemaRoot of(List<BankEntry> entries, BufferAllocator allocator) {
+        return of(entries, Set.of(), allocator);
+    }
+
+    /**
+     * The listing with a metric column for each of {@code metricNames}, the standard ones and those of
+     * the entries (sorted), so that {@code of(List.of(), names, a)} declares the columns before any
+     * adapter is read.
+     */
+    public static VectorSchemaRoot of(List<BankEntry> entries, Set<String> metricNames, BufferAllocator allocator) {
         TableBuilder b = new TableBuilder(allocator)
                 .strings("name", entries.stream().map(BankEntry::name).toList())
                 .strings("path", entries.stream().map(e -> e.path().toString()).toList())
@@ -31,7 +46,8 @@ public final class BankTable {
                 .doubles("parameters", entries.stream().mapToDouble(e -> e.parameterCount() == null ? Double.NaN : e.parameterCount()).toArray())
                 .longs("size_bytes", entries.stream().mapToLong(BankEntry::sizeOnDisk).toArray())
                 .strings("created", entries.stream().map(BankEntry::created).toList());
-        TreeSet<String> metrics = new TreeSet<>();
+        TreeSet<String> metrics = new TreeSet<>(STANDARD_METRICS);
+        metrics.addAll(metricNames);
         entries.forEach(e -> metrics.addAll(e.metrics().keySet()));
         for (String m : metrics) {
             b.doubles("metric_" + m, entries.stream().mapToDouble(e -> metricOrNaN(e.metrics(), m)).toArray());
