@@ -29,6 +29,7 @@ import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
+import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.SharedOptions;
 
 /**

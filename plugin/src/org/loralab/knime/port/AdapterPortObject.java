@@ -16,6 +16,7 @@ import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.ModelContent;
 import org.knime.core.node.ModelContentRO;
+import org.knime.core.node.port.PortObject.PortObjectSerializer;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortObjectZipInputStream;
 import org.knime.core.node.port.PortObjectZipOutputStream;
@@ -36,7 +37,7 @@ import org.loralab.knime.KnimePaths;
 public final class AdapterPortObject extends FileStorePortObject {
 
     /** Serializer named in plugin.xml: the reference as XML; KNIME saves the file store itself. */
-    public static final class Serializer extends org.knime.core.node.port.PortObjectSerializer<AdapterPortObject> {
+    public static final class Serializer extends PortObjectSerializer<AdapterPortObject> {
 
         private static final String ENTRY = "adapter-reference.xml";
 
