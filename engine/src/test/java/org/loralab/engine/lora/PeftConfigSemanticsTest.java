@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.loralab.engine.bank.AdapterBank;
+import org.loralab.engine.bank.BankEntry;
 
 /** adapter_config.json keys read with PEFT's meaning (tuners_utils.check_target_module_exists, utils.other.get_pattern_key). */
 class PeftConfigSemanticsTest {
@@ -36,6 +41,14 @@ class PeftConfigSemanticsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("," + setting));
         String key = setting.substring(1, setting.indexOf('"', 1));
         assertTrue(e.getMessage().startsWith(key + " is set"), e.getMessage());
+    }
+
+    @Test
+    void theBankListsSuchAnAdapterAsInvalidNamingTheVariant(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(LoraConfig.FILE), json(",\"alora_invocation_tokens\":[27, 91]").toString());
+        BankEntry e = AdapterBank.inspect(dir, null);
+        assertEquals(BankEntry.Status.INVALID, e.status());
+        assertTrue(e.reason().contains("alora_invocation_tokens is set"), e.reason());
     }
 
     @Test
