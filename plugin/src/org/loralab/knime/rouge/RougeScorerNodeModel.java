@@ -39,7 +39,8 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
         new DataColumnSpecCreator("low", DoubleCell.TYPE).createSpec(),
         new DataColumnSpecCreator("mid", DoubleCell.TYPE).createSpec(),
         new DataColumnSpecCreator("high", DoubleCell.TYPE).createSpec(),
-        new DataColumnSpecCreator("rows", LongCell.TYPE).createSpec());
+        new DataColumnSpecCreator("rows", LongCell.TYPE).createSpec(),
+        new DataColumnSpecCreator("rows_left_out", LongCell.TYPE).createSpec());
 
     RougeScorerNodeModel() {
         super(new PortType[] {BufferedDataTable.TYPE}, new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE},

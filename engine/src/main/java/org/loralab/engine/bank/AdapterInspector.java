@@ -48,10 +48,15 @@ final class AdapterInspector {
         }
         long params = 0;
         Map<String, long[][]> pairs = new TreeMap<>(); // module -> {A shape, B shape}
+        int ignored = 0;
         for (Map.Entry<String, SafetensorsFile.TensorInfo> t : weights.tensors().entrySet()) {
             String[] parsed = PeftNames.parse(t.getKey());
             if (parsed == null) {
                 return BankEntry.invalid(name, dir, size, "tensor '" + t.getKey() + "' is not a LoRA A/B weight");
+            }
+            if (!config.targets(parsed[0])) {
+                ignored++; // PEFT loads only the modules the config targets
+                continue;
             }
             long[] shape = t.getValue().shape();
             if (shape.length != 2) {
@@ -61,7 +66,8 @@ final class AdapterInspector {
             params += shape[0] * shape[1];
         }
         if (pairs.isEmpty()) {
-            return BankEntry.invalid(name, dir, size, PeftNames.WEIGHTS_FILE + " holds no LoRA tensors");
+            return BankEntry.invalid(name, dir, size, PeftNames.WEIGHTS_FILE + " holds no LoRA tensors"
+                    + (ignored > 0 ? " for the modules target_modules names" : ""));
         }
         for (Map.Entry<String, long[][]> p : pairs.entrySet()) {
             String module = p.getKey();
@@ -81,6 +87,10 @@ final class AdapterInspector {
                 meta == null ? null : meta.language, meta == null ? null : meta.domain, meta == null ? null : meta.task,
                 meta == null ? null : meta.description, meta == null ? null : meta.method, params, size,
                 meta == null ? Map.of() : meta.metrics, meta == null ? null : meta.created);
+        if (ignored > 0) {
+            entry = entry.withStatus(BankEntry.Status.VALID, ignored + " tensor(s) for modules that target_modules does not"
+                    + " name are ignored, as PEFT ignores them");
+        }
         if (base == null) {
             return entry;
         }

@@ -8,7 +8,7 @@ import java.util.Map;
  * One adapter folder of a bank, as read without loading any model.
  *
  * @param status VALID, INCOMPATIBLE with the chosen base model, or INVALID (unreadable)
- * @param reason why it is not VALID; null when it is
+ * @param reason why it is not VALID; for a VALID one a note (e.g. tensors PEFT would ignore), else null
  * @param language,domain,task,description from loralab.json; null when unknown (PEFT adapters without a sidecar)
  */
 public record BankEntry(String name, Path path, Status status, String reason, String baseModel, Integer rank, Double alpha,

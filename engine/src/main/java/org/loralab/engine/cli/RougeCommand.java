@@ -22,7 +22,7 @@ final class RougeCommand implements Callable<Integer> {
     @Option(names = "--data", required = true) Path data;
     @Option(names = "--prediction-col", defaultValue = "summary") String predictionCol;
     @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
-    @Option(names = "--language", defaultValue = "auto", description = "en, ja or auto (by script, per row)") String language;
+    @Option(names = "--language", defaultValue = "en", description = "en (rouge-score's tokenizer), ja, or detect (by script, per row)") String language;
     @Option(names = "--language-col", description = "per-row language column") String languageCol;
     @Option(names = "--japanese", defaultValue = "morpheme", description = "morpheme (Kuromoji) or character") String japanese;
     @Option(names = "--no-stemmer", description = "do not Porter-stem English tokens") boolean noStemmer;
@@ -37,7 +37,7 @@ final class RougeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RougeOptions options = RougeOptions.defaults().withTypes(types.stream().map(RougeType::parse).toList())
                 .withStemmer(!noStemmer).withLanguage(Language.parse(language))
-                .withJapaneseMode(japanese.equalsIgnoreCase("character") ? JapaneseRougeTokenizer.Mode.CHARACTER : JapaneseRougeTokenizer.Mode.MORPHEME)
+                .withJapaneseMode(JapaneseRougeTokenizer.Mode.parse(japanese))
                 .withBootstrap(bootstrap, confidence, seed);
         try (BufferAllocator alloc = Tables.newAllocator("rouge");
                 VectorSchemaRoot input = TableFiles.read(data, alloc);
@@ -58,7 +58,8 @@ final class RougeCommand implements Callable<Integer> {
                     System.out.printf("%-10s F1 %.4f  [%.4f, %.4f]%n", t.get(i), mean[i], low[i], high[i]);
                 }
             }
-            System.out.printf("%d of %d rows scored; per-row scores in %s%n", r.scoredRows(), input.getRowCount(), out);
+            System.out.printf("%d of %d rows scored (%d left out, see %s); per-row scores in %s%n", r.scoredRows(),
+                    input.getRowCount(), input.getRowCount() - r.scoredRows(), RougeTableScorer.ERROR_COLUMN, out);
             return 0;
         }
     }

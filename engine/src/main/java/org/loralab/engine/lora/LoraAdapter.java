@@ -102,7 +102,8 @@ public final class LoraAdapter implements AutoCloseable {
 
     /**
      * Loads a PEFT adapter folder for {@code model}, checking that every module it names exists in
-     * the model with matching shapes.
+     * the model with matching shapes. Tensors for modules the config does not target are dropped,
+     * as PEFT drops them (it only loads weights into the modules it injected).
      */
     public static LoraAdapter load(Path dir, CausalLM model) throws IOException {
         LoraConfig config = LoraConfig.load(dir);
@@ -123,6 +124,9 @@ public final class LoraAdapter implements AutoCloseable {
             String[] parsed = PeftNames.parse(tensor);
             if (parsed == null) {
                 throw new IOException(weightsFile + ": tensor '" + tensor + "' is not a LoRA A/B weight; only LoRA on linear layers is supported");
+            }
+            if (!config.targets(parsed[0])) {
+                continue;
             }
             if (!layers.containsKey(parsed[0])) {
                 throw new IOException(weightsFile + ": tensor '" + tensor + "' adapts module '" + parsed[0]

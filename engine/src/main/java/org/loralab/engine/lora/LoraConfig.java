@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,11 @@ import org.loralab.engine.model.LinearLayer;
  * @param rankPattern per-module rank overrides (PEFT rank_pattern)
  * @param alphaPattern per-module alpha overrides (PEFT alpha_pattern)
  * @param baseModel base_model_name_or_path
+ * @param excludeModules modules never adapted even when target_modules names them (PEFT exclude_modules)
  */
 public record LoraConfig(int r, double alpha, double dropout, List<String> targetModules, String targetRegex,
         boolean useRslora, List<Integer> layersToTransform, Map<String, Integer> rankPattern,
-        Map<String, Double> alphaPattern, String baseModel) {
+        Map<String, Double> alphaPattern, String baseModel, ModuleNames excludeModules) {
 
     public static final String FILE = "adapter_config.json";
     public static final List<String> ALL_LINEAR = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
@@ -51,35 +53,42 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         }
         targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
         layersToTransform = layersToTransform == null ? List.of() : List.copyOf(layersToTransform);
-        rankPattern = rankPattern == null ? Map.of() : Map.copyOf(rankPattern);
-        alphaPattern = alphaPattern == null ? Map.of() : Map.copyOf(alphaPattern);
+        // PEFT takes the first matching pattern key in the file's order, so the order must survive.
+        rankPattern = rankPattern == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rankPattern));
+        alphaPattern = alphaPattern == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(alphaPattern));
+        excludeModules = excludeModules == null ? ModuleNames.NONE : excludeModules;
     }
 
     /** r, alpha and the modules to adapt; everything else at PEFT's defaults. */
     public static LoraConfig of(int r, double alpha, List<String> targets) {
-        return new LoraConfig(r, alpha, 0.0, targets, null, false, List.of(), Map.of(), Map.of(), null);
+        return new LoraConfig(r, alpha, 0.0, targets, null, false, List.of(), Map.of(), Map.of(), null, ModuleNames.NONE);
     }
 
     public LoraConfig withDropout(double d) {
-        return new LoraConfig(r, alpha, d, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, baseModel);
+        return new LoraConfig(r, alpha, d, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, baseModel, excludeModules);
     }
 
     public LoraConfig withRslora(boolean rs) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, rs, layersToTransform, rankPattern, alphaPattern, baseModel);
+        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, rs, layersToTransform, rankPattern, alphaPattern, baseModel, excludeModules);
     }
 
     public LoraConfig withBaseModel(String b) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, b);
+        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, rankPattern, alphaPattern, b, excludeModules);
     }
 
     public LoraConfig withRank(int newR, double newAlpha) {
-        return new LoraConfig(newR, newAlpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, Map.of(), Map.of(), baseModel);
+        return new LoraConfig(newR, newAlpha, dropout, targetModules, targetRegex, useRslora, layersToTransform, Map.of(), Map.of(), baseModel, excludeModules);
     }
 
-    /** Whether the module at HF path {@code modulePath} (e.g. model.layers.0.self_attn.q_proj) is adapted. */
+    /**
+     * Whether the module at HF path {@code modulePath} (e.g. model.layers.0.self_attn.q_proj) is
+     * adapted, as PEFT's check_target_module_exists decides: exclusions first.
+     */
     public boolean targets(String modulePath) {
-        boolean named = targetRegex != null ? modulePath.matches(targetRegex)
-                : targetModules.stream().anyMatch(t -> modulePath.equals(t) || modulePath.endsWith("." + t));
+        if (excludeModules.matches(modulePath)) {
+            return false;
+        }
+        boolean named = new ModuleNames(targetModules, targetRegex).matches(modulePath);
         if (!named || layersToTransform.isEmpty()) {
             return named;
         }
@@ -101,10 +110,13 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         return useRslora ? a / Math.sqrt(rank) : a / rank;
     }
 
-    /** PEFT matches pattern keys against the end of the module path: {@code (.*\.)?key$}. */
+    /**
+     * PEFT's get_pattern_key: the first key, in the file's order, with {@code (.*\.)?(key)$}
+     * matching the module path; the group keeps an alternation such as {@code q_proj|v_proj} whole.
+     */
     private static <T> T patternValue(Map<String, T> patterns, String modulePath, T fallback) {
         for (Map.Entry<String, T> e : patterns.entrySet()) {
-            if (modulePath.matches("(.*\\.)?" + e.getKey())) {
+            if (modulePath.matches("(.*\\.)?(" + e.getKey() + ")")) {
                 return e.getValue();
             }
         }
@@ -119,6 +131,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         o.add("auto_mapping", null);
         o.addProperty("base_model_name_or_path", baseModel);
         o.addProperty("bias", "none");
+        o.add("exclude_modules", excludeModules.toJson());
         o.addProperty("fan_in_fan_out", false);
         o.addProperty("inference_mode", true);
         o.addProperty("init_lora_weights", true);
@@ -187,18 +200,14 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         if (bool(o, "use_dora")) {
             throw new IllegalArgumentException("use_dora is true; DoRA adapters are not supported");
         }
-        if (bool(o, "fan_in_fan_out")) {
-            throw new IllegalArgumentException("fan_in_fan_out is true; only nn.Linear-style (out, in) weights are supported");
-        }
+        // fan_in_fan_out is accepted: PEFT resets it to false for nn.Linear, which all our layers are.
+        PeftVariants.refuseUnsupported(o);
         String bias = str(o, "bias");
         if (bias != null && !bias.equals("none")) {
             throw new IllegalArgumentException("bias is '" + bias + "'; only 'none' is supported");
         }
         if (bool(o, "lora_bias")) {
             throw new IllegalArgumentException("lora_bias is true; LoRA adapters with a bias on B are not supported");
-        }
-        if (o.has("exclude_modules") && !o.get("exclude_modules").isJsonNull()) {
-            throw new IllegalArgumentException("exclude_modules is set; list the wanted modules in target_modules instead");
         }
         if (o.has("modules_to_save") && !o.get("modules_to_save").isJsonNull()
                 && !o.getAsJsonArray("modules_to_save").isEmpty()) {
@@ -231,7 +240,8 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         }
         double dropout = o.has("lora_dropout") && !o.get("lora_dropout").isJsonNull() ? o.get("lora_dropout").getAsDouble() : 0;
         return new LoraConfig(o.get("r").getAsInt(), o.get("lora_alpha").getAsDouble(), dropout, modules, regex,
-                bool(o, "use_rslora"), layers, ranks, alphas, str(o, "base_model_name_or_path"));
+                bool(o, "use_rslora"), layers, ranks, alphas, str(o, "base_model_name_or_path"),
+                ModuleNames.fromJson(o.get("exclude_modules")));
     }
 
     private static String str(JsonObject o, String key) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.ModuleNames;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.LinearLayer;
 
@@ -59,7 +60,7 @@ public final class AdapterMath {
         // Short names when they pick out exactly these modules, else full paths (PEFT accepts both).
         boolean everyLayer = new LinkedHashSet<>(byName).equals(modules.keySet());
         List<String> targets = new ArrayList<>(everyLayer ? shortNames : modules.keySet());
-        LoraConfig config = new LoraConfig(r, r, 0.0, targets, null, false, List.of(), rankPattern, alphaPattern, baseModel);
+        LoraConfig config = new LoraConfig(r, r, 0.0, targets, null, false, List.of(), rankPattern, alphaPattern, baseModel, ModuleNames.NONE);
         Map<String, float[]> a = new LinkedHashMap<>();
         Map<String, float[]> b = new LinkedHashMap<>();
         modules.forEach((path, m) -> {

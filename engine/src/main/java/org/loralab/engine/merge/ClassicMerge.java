@@ -24,8 +24,9 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  *       linear: Σ v_i X_i. magnitude_prune: keep the density·n largest |x| of each X_i, then Σ v_i X_i.
  *       ties: the same trim, elect per entry the sign of Σ_i X_i (or of the count of signs), then
  *       average the weighted entries that agree with it. dare_linear / dare_ties: drop each entry
- *       with probability 1 - density (seeded), rescale survivors by 1/density (see
- *       {@link MergeSettings#dareRescale()}), then linear / ties.</li>
+ *       with probability 1 - density (seeded), rescale survivors by 1/density as PEFT >= 0.19.0
+ *       does (older PEFT discarded the rescale; {@link MergeSettings#dareRescale()} false
+ *       reproduces it), then linear / ties.</li>
  *   <li>{@code svd}: ΔW = Σ w_i s_i B_i A_i truncated to rank k by SVD: B = U_k S_k, A = V_kᵀ.
  *       PEFT multiplies each adapter's already-scaled ΔW by s_i again; we do not, so svd and cat
  *       agree whenever k ≥ Σ r_i.</li>

@@ -4,8 +4,8 @@ package org.loralab.engine.merge;
  * @param density fraction of values kept by ties, dare_* and magnitude_prune (PEFT's density)
  * @param signByFrequency TIES sign election by count of signs instead of total mass (PEFT "frequency")
  * @param svdRank rank of the svd result; 0 = the largest input rank (PEFT's default)
- * @param dareRescale divide DARE survivors by density, as the DARE paper does (PEFT computes the
- *     division but discards it, so PEFT's dare_* never rescale; set false to reproduce PEFT)
+ * @param dareRescale divide DARE survivors by density, as the DARE paper and PEFT >= 0.19.0 do (PEFT
+ *     before 0.19.0 discarded the division, fixed in huggingface/peft#3152; set false to reproduce those)
  * @param seed DARE's random drop mask
  */
 public record MergeSettings(MergeMethod method, double[] weights, double density, boolean signByFrequency, int svdRank,

@@ -80,18 +80,14 @@ public record ModelConfig(
         int hidden = requiredInt(c, "hidden_size");
         int heads = requiredInt(c, "num_attention_heads");
         int kvHeads = optInt(c, "num_key_value_heads", heads);
-        int headDim = optInt(c, "head_dim", heads > 0 ? hidden / heads : 0);
+        // Qwen3Config's head_dim defaults to 128, not hidden_size / heads as Llama's and Qwen2's.
+        int headDim = optInt(c, "head_dim", arch == Architecture.QWEN3 ? 128 : heads > 0 ? hidden / heads : 0);
         String act = optString(c, "hidden_act", "silu");
         if (!"silu".equals(act)) {
             throw new IllegalArgumentException("hidden_act '" + act + "' is not supported (only silu)");
         }
-        if (c.has("partial_rotary_factor") && c.get("partial_rotary_factor").getAsDouble() != 1.0) {
-            throw new IllegalArgumentException("partial_rotary_factor other than 1.0 is not supported");
-        }
         int maxPos = optInt(c, "max_position_embeddings", 2048);
-        RopeConfig rope = RopeConfig.parse(optDouble(c, "rope_theta", 10000.0),
-                c.has("rope_scaling") && c.get("rope_scaling").isJsonObject() ? c.getAsJsonObject("rope_scaling") : null,
-                headDim);
+        RopeConfig rope = RopeParameters.fromConfig(c, headDim);
         String dtype = optString(c, "torch_dtype", optString(c, "dtype", "float32"));
         return new ModelConfig(arch,
                 requiredInt(c, "vocab_size"),

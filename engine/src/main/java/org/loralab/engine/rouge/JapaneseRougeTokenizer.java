@@ -20,7 +20,17 @@ public final class JapaneseRougeTokenizer implements RougeTokenizer {
         /** Kuromoji morphemes (surface forms). */
         MORPHEME,
         /** Single characters. */
-        CHARACTER
+        CHARACTER;
+
+        /** "morpheme" or "character" (any case); anything else is refused, not defaulted. */
+        public static Mode parse(String s) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(s.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown Japanese token unit '" + s + "': use morpheme or character");
+        }
     }
 
     private static volatile Tokenizer kuromoji; // loading the dictionary takes ~1 s; share it

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param types ROUGE variants, rouge-score names
  * @param useStemmer Porter-stem English tokens longer than 3 characters
- * @param language the table's language; AUTO detects it per row from the texts' script
+ * @param language the table's language; DETECT decides per row from the texts' script
  * @param japaneseMode morphemes (Kuromoji) or characters for Japanese rows
  * @param bootstrapSamples resamples for the confidence interval
  * @param confidence width of the interval, 0.95 for 95%
@@ -18,7 +18,7 @@ public record RougeOptions(List<RougeType> types, boolean useStemmer, Language l
 
     public static RougeOptions defaults() {
         return new RougeOptions(List.of(RougeType.ROUGE_1, RougeType.ROUGE_2, RougeType.ROUGE_L, RougeType.ROUGE_LSUM),
-                true, Language.AUTO, JapaneseRougeTokenizer.Mode.MORPHEME, 1000, 0.95, 42);
+                true, Language.ENGLISH, JapaneseRougeTokenizer.Mode.MORPHEME, 1000, 0.95, 42);
     }
 
     public RougeOptions withLanguage(Language l) {

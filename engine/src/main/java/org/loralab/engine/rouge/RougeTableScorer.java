@@ -16,7 +16,9 @@ import org.loralab.engine.table.Tables;
  * Scores an Arrow table of predictions against one or more reference columns: one row of scores
  * per input row, and a summary table (mean and bootstrap interval per ROUGE type and measure).
  * A row that cannot be scored (every reference missing, unknown language) gets empty scores and
- * an error message; it never stops the table and is left out of the summary.
+ * an error message; it never stops the table and is left out of the summary, which counts it. A
+ * missing reference (null) is not an empty one: an empty reference is scored, 0 as rouge-score
+ * scores it.
  */
 public final class RougeTableScorer {
 
@@ -27,6 +29,8 @@ public final class RougeTableScorer {
 
     public static final String ERROR_COLUMN = "rouge_error";
     public static final String LANGUAGE_COLUMN = "rouge_language";
+    /** Summary column: input rows not scored (see the per-row error column), so not in the mean. */
+    public static final String LEFT_OUT_COLUMN = "rows_left_out";
 
     /** The two output tables; close both. */
     public record Result(VectorSchemaRoot rows, VectorSchemaRoot summary, int scoredRows) implements AutoCloseable {
@@ -50,7 +54,7 @@ public final class RougeTableScorer {
     /**
      * @param predictionColumn the generated summaries
      * @param referenceColumns one or more reference summaries; the best-scoring one counts per type
-     * @param languageColumn optional per-row language ("en", "ja", "auto"); null to use the options'
+     * @param languageColumn optional per-row language ("en", "ja", "detect"); null, or a blank cell, for the options'
      */
     public Result score(VectorSchemaRoot input, String predictionColumn, List<String> referenceColumns,
             String languageColumn, BufferAllocator allocator, ProgressListener progress) {
@@ -79,7 +83,7 @@ public final class RougeTableScorer {
                 }
             }
         });
-        return new Result(rowTable(results, allocator), summaryTable(results, allocator),
+        return new Result(rowTable(results, allocator), summaryTable(results, allocator, n),
                 (int) Arrays.stream(results).filter(r -> r.scores != null).count());
     }
 
@@ -96,11 +100,11 @@ public final class RougeTableScorer {
         }
         Language lang;
         try {
-            lang = languageCell == null ? options.language() : Language.parse(languageCell);
+            lang = languageCell == null || languageCell.isBlank() ? options.language() : Language.parse(languageCell);
         } catch (IllegalArgumentException e) {
             return new RowResult(null, null, "row " + row + ": " + e.getMessage());
         }
-        if (lang == Language.AUTO) {
+        if (lang == Language.DETECT) {
             String[] texts = new String[refs.size() + 1];
             texts[0] = prediction;
             for (int i = 0; i < refs.size(); i++) {
@@ -128,7 +132,7 @@ public final class RougeTableScorer {
         return b.build();
     }
 
-    private VectorSchemaRoot summaryTable(RowResult[] results, BufferAllocator allocator) {
+    private VectorSchemaRoot summaryTable(RowResult[] results, BufferAllocator allocator, int inputRows) {
         BootstrapAggregator agg = new BootstrapAggregator(options.confidence(), options.bootstrapSamples(), options.seed());
         for (RowResult r : results) {
             if (r.scores != null) {
@@ -150,6 +154,8 @@ public final class RougeTableScorer {
         }
         long[] rows = new long[type.size()];
         Arrays.fill(rows, agg.size());
+        long[] leftOut = new long[type.size()];
+        Arrays.fill(leftOut, inputRows - agg.size());
         return new TableBuilder(allocator)
                 .strings("rouge_type", type)
                 .strings("measure", measure)
@@ -158,6 +164,7 @@ public final class RougeTableScorer {
                 .doubles("mid", values.stream().mapToDouble(v -> v[2]).toArray())
                 .doubles("high", values.stream().mapToDouble(v -> v[3]).toArray())
                 .longs("rows", rows)
+                .longs(LEFT_OUT_COLUMN, leftOut)
                 .build();
     }
 }

@@ -23,7 +23,9 @@ import org.loralab.engine.io.AtomicFiles;
 /**
  * Tables in files, chosen by extension: Arrow IPC ({@code .arrow}, {@code .feather}, {@code .ipc}),
  * CSV (RFC 4180, header row, UTF-8) and JSON Lines ({@code .jsonl}, one object per row). CSV cells
- * are read as text; JSONL numbers become Float64 columns, other values text.
+ * are read as text; an empty unquoted cell is missing (null) and a quoted {@code ""} is the empty
+ * string, as PostgreSQL's CSV format has it, so a table keeps the difference through a CSV file.
+ * JSONL numbers become Float64 columns, other values text.
  */
 public final class TableFiles {
 
@@ -80,19 +82,23 @@ public final class TableFiles {
                 if (rec.size() != header.size()) {
                     throw new IOException(file + ": row " + (r - 1) + " has " + rec.size() + " cells, the header " + header.size());
                 }
-                col.add(rec.get(c).isEmpty() ? null : rec.get(c));
+                col.add(rec.get(c));
             }
-            b.strings(header.get(c), col);
+            b.strings(header.get(c) == null ? "" : header.get(c), col);
         }
         return b.build();
     }
 
-    /** RFC 4180: quoted cells may hold commas, newlines and doubled quotes. */
+    /**
+     * RFC 4180: quoted cells may hold commas, newlines and doubled quotes. An empty cell is null
+     * unless it was quoted.
+     */
     static List<List<String>> parseCsv(String text, Path file) throws IOException {
         List<List<String>> records = new ArrayList<>();
         List<String> rec = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
+        boolean wasQuoted = false;
         boolean any = false;
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -113,15 +119,18 @@ public final class TableFiles {
                 }
             } else if (ch == '"') {
                 quoted = true;
+                wasQuoted = true;
             } else if (ch == ',') {
-                rec.add(cell.toString());
+                rec.add(cellValue(cell, wasQuoted));
                 cell.setLength(0);
+                wasQuoted = false;
             } else if (ch == '\n' || ch == '\r') {
                 if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
                     i++;
                 }
-                rec.add(cell.toString());
+                rec.add(cellValue(cell, wasQuoted));
                 cell.setLength(0);
+                wasQuoted = false;
                 records.add(rec);
                 rec = new ArrayList<>();
                 any = false;
@@ -133,10 +142,14 @@ public final class TableFiles {
             throw new IOException(file + ": a quoted cell is never closed");
         }
         if (any) {
-            rec.add(cell.toString());
+            rec.add(cellValue(cell, wasQuoted));
             records.add(rec);
         }
         return records;
+    }
+
+    private static String cellValue(StringBuilder cell, boolean wasQuoted) {
+        return cell.length() == 0 && !wasQuoted ? null : cell.toString();
     }
 
     static VectorSchemaRoot readJsonl(Path file, BufferAllocator allocator) throws IOException {
@@ -190,7 +203,7 @@ public final class TableFiles {
     }
 
     private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+        return s.isEmpty() || s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
                 ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 

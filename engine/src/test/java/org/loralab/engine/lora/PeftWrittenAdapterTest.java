@@ -22,8 +22,11 @@ import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
 
 /**
- * An adapter laid out exactly as PEFT 0.13+ saves one (every key of its LoraConfig, float16
- * weights, target_modules in set order, no sidecar) loads, and computes W + (alpha/r) B A.
+ * An adapter laid out as PEFT 0.13+ saves one (every key of its LoraConfig, float16 weights,
+ * target_modules in set order, no sidecar) loads, and computes W + (alpha/r) B A. The tensors are
+ * written here with our SafetensorsWriter; the fixture written independently (by
+ * src/test/python/reference_forward.py, checked against float64 logits) is in
+ * {@code IndependentReferenceTest}.
  */
 class PeftWrittenAdapterTest {
 

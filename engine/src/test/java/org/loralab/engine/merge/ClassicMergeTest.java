@@ -45,6 +45,22 @@ class ClassicMergeTest {
     }
 
     @Test
+    void factorWeightsAreSqrtOfWeightTimesScalingWhenThatIsNotOne() {
+        // Weights 2 and 0.25: v = sqrt(2*2) = 2 and sqrt(0.25*1) = 0.5 (PEFT add_weighted_adapter).
+        LowRank r = merge(MergeSettings.of(MergeMethod.LINEAR, 2, 0.25));
+        assertArrayEquals(new double[] {2 * 1 + 0.5 * 3, 2 * 2 + 0.5 * -1}, r.a(), 1e-12);
+        assertArrayEquals(new double[] {2, 0.5}, r.b(), 1e-12);
+        // TIES elects signs on the unweighted sums, then averages the weighted agreeing entries:
+        // A entry 0: (2*1 + 0.5*3)/2; entry 1: total 2 - 1 > 0, so only 2*2 agrees. B: zeros never agree.
+        LowRank t = merge(MergeSettings.of(MergeMethod.TIES, 2, 0.25).withDensity(1.0));
+        assertArrayEquals(new double[] {1.75, 4}, t.a(), 1e-12);
+        assertArrayEquals(new double[] {2, 0.5}, t.b(), 1e-12);
+        // magnitude_prune at density 0.5: A1 -> [0 2], A2 -> [3 0]; B unchanged.
+        LowRank p = merge(MergeSettings.of(MergeMethod.MAGNITUDE_PRUNE, 2, 0.25).withDensity(0.5));
+        assertArrayEquals(new double[] {0.5 * 3, 2 * 2}, p.a(), 1e-12);
+    }
+
+    @Test
     void magnitudePruneKeepsTheLargestHalf() {
         LowRank r = merge(MergeSettings.of(MergeMethod.MAGNITUDE_PRUNE, 0.5, 1).withDensity(0.5));
         // A1 -> [0 2], A2 -> [3 0]; B1 -> [1 0], B2 -> [0 1].

@@ -53,6 +53,7 @@ class JapaneseRougeTest {
         assertEquals(Language.JAPANESE, Language.detect("漢字"));
         assertEquals(Language.ENGLISH, Language.detect("plain English, café", null));
         assertEquals(Language.JAPANESE, Language.parse("ja"));
-        assertEquals(Language.AUTO, Language.parse("Auto"));
+        assertEquals(Language.DETECT, Language.parse("Auto"));
+        assertEquals(Language.DETECT, Language.parse("detect"));
     }
 }

@@ -34,7 +34,7 @@ class RougeTableScorerTest {
             Path file = tmp.resolve("in.arrow");
             ArrowFiles.write(file, input);
             try (VectorSchemaRoot read = ArrowFiles.read(file, alloc);
-                    RougeTableScorer.Result r = new RougeTableScorer(RougeOptions.defaults())
+                    RougeTableScorer.Result r = new RougeTableScorer(RougeOptions.defaults().withLanguage(Language.DETECT))
                             .score(read, "summary", List.of("ref_a", "ref_b"), null, alloc, ProgressListener.NONE)) {
                 double[] f1 = Tables.doubles(r.rows(), "rouge1_fmeasure");
                 assertEquals(1.0, f1[0], 1e-12); // the second reference matches exactly
