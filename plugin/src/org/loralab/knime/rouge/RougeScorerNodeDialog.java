@@ -20,7 +20,7 @@ final class RougeScorerNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentColumnNameSelection(s.predictionColumn, "Prediction column", 0, StringValue.class));
         addDialogComponent(new DialogComponentColumnNameSelection(s.referenceColumn, "Reference column", 0, StringValue.class));
         addDialogComponent(new DialogComponentString(s.moreReferences, "More reference columns (comma-separated)", false, 30));
-        addDialogComponent(new DialogComponentStringSelection(s.language, "Language", List.of("auto", "en", "ja")));
+        addDialogComponent(new DialogComponentStringSelection(s.language, "Language", List.of("en", "ja", "detect")));
         addDialogComponent(new DialogComponentString(s.languageColumn, "Language column, per row (empty: none)", false, 20));
         addDialogComponent(new DialogComponentStringSelection(s.japaneseMode, "Japanese tokens", List.of("morpheme", "character")));
         addDialogComponent(new DialogComponentBoolean(s.stemmer, "Porter stemming (English)"));

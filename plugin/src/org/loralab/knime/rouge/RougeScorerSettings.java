@@ -22,7 +22,7 @@ final class RougeScorerSettings extends SettingsGroup {
     final SettingsModelString predictionColumn = string("prediction_column", "summary");
     final SettingsModelString referenceColumn = string("reference_column", "reference");
     final SettingsModelString moreReferences = string("more_reference_columns", "");
-    final SettingsModelString language = string("language", "auto");
+    final SettingsModelString language = string("language", "en");
     final SettingsModelString languageColumn = string("language_column", "");
     final SettingsModelString japaneseMode = string("japanese_tokens", "morpheme");
     final SettingsModelBoolean stemmer = bool("use_stemmer", true);
