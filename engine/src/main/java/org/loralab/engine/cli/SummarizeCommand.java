@@ -3,6 +3,7 @@ package org.loralab.engine.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.loralab.engine.summarize.SummarizeOptions;
@@ -32,6 +33,7 @@ final class SummarizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputTargets.requireNotInput(out, "--out", data, model, adapter);
         try (BufferAllocator alloc = Tables.newAllocator("summarize");
                 VectorSchemaRoot input = TableFiles.read(data, alloc);
                 Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,

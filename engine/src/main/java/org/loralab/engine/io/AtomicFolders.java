@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Writes a whole folder so readers see either the old one or the complete new one: the body fills
  * a hidden sibling, which is then renamed into place. Replacing moves the old folder aside first
- * and deletes it only after the new one is in place.
+ * and deletes it only after the new one is in place. Only a folder that LoRA Lab wrote and that
+ * holds nothing else is ever replaced (see {@link ReplaceableFolders}).
  */
 public final class AtomicFolders {
 
@@ -32,33 +34,53 @@ public final class AtomicFolders {
      * @throws FileAlreadyExistsException when the target exists and {@code replace} is false
      */
     public static void write(Path target, boolean replace, Body body) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || abs.getFileName() == null) {
+            throw new IllegalArgumentException(target + ": cannot write a folder there (it is a file-system root)");
+        }
+        // Refuse before the work, not after it: an existing target must be replaceable.
+        requireWritable(abs, replace);
         Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path tmp = parent.resolve("." + abs.getFileName() + ".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
         try {
             body.writeInto(tmp);
-            if (!Files.exists(target)) {
+            ReplaceableFolders.writeManifest(tmp);
+            if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
                 try {
-                    move(tmp, target);
+                    move(tmp, abs);
                     return;
                 } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                     // another writer won the race; fall through to the replace rules
                 }
             }
-            if (!replace) {
-                throw new FileAlreadyExistsException(target.toString(), null,
-                        "already exists; choose another name or allow overwriting");
-            }
-            Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-            move(target, old);
-            move(tmp, target);
+            requireWritable(abs, replace);
+            Path old = parent.resolve("." + abs.getFileName() + ".old-" + UUID.randomUUID());
+            move(abs, old);
+            move(tmp, abs);
             deleteRecursively(old);
         } finally {
             if (Files.exists(tmp)) {
                 deleteRecursively(tmp);
             }
         }
+    }
+
+    /**
+     * The check {@link #write} makes, for callers to make before long work: throws unless
+     * {@code target} is absent, or {@code replace} is set and the folder may be replaced.
+     */
+    public static void requireWritable(Path target, boolean replace) throws IOException {
+        target = target.toAbsolutePath().normalize();
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!replace) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "already exists; choose another name or allow overwriting");
+        }
+        ReplaceableFolders.requireReplaceable(target);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.io.OutputTargets;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
@@ -44,6 +46,8 @@ public final class TrainLoraJob {
 
     public static Result run(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
             TrainingListener listener) throws IOException {
+        OutputTargets.requireNotInput(spec.output(), "the adapter output", spec.baseModel(), spec.initAdapter());
+        AtomicFolders.requireWritable(spec.output().toAbsolutePath().normalize(), spec.overwrite());
         TrainingExample.requireValid(trainRows, "training");
         if (!validationRows.isEmpty()) {
             TrainingExample.requireValid(validationRows, "validation");
