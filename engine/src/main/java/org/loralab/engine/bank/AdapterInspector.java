@@ -29,7 +29,16 @@ final class AdapterInspector {
     private AdapterInspector() {
     }
 
+    /** Never throws: whatever is wrong with one folder becomes that folder's invalid row. */
     static BankEntry inspect(Path dir, ModelConfig base) {
+        try {
+            return inspectOrThrow(dir, base);
+        } catch (RuntimeException e) {
+            return BankEntry.invalid(dir.getFileName().toString(), dir, sizeOnDisk(dir), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static BankEntry inspectOrThrow(Path dir, ModelConfig base) {
         String name = dir.getFileName().toString();
         long size = sizeOnDisk(dir);
         LoraConfig config;

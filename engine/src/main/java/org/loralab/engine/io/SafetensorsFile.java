@@ -57,6 +57,7 @@ public final class SafetensorsFile {
 
     /** Parses and validates the header of {@code file}; every error names the file. */
     public static SafetensorsFile open(Path file) throws IOException {
+        BoundedFiles.requireRegularFile(file); // a FIFO would block the open for ever
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {

@@ -1,5 +1,6 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.FiniteTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -182,6 +183,12 @@ public final class LoraAdapter implements AutoCloseable {
             if (onDevice != typed) {
                 onDevice.close();
             }
+            try {
+                FiniteTensors.require(owned, name, f.file().toString());
+            } catch (IllegalArgumentException e) {
+                owned.close();
+                throw new IOException(e.getMessage(), e);
+            }
             return owned;
         }
     }
@@ -255,6 +262,12 @@ public final class LoraAdapter implements AutoCloseable {
             merged.attach(model.manager());
             delta.close();
             originals.put(layer.modulePath(), layer.replaceWeight(merged));
+            try {
+                FiniteTensors.require(merged, layer.modulePath() + ".weight", "merging the adapter into the base model"); // safe_merge
+            } catch (IllegalArgumentException e) {
+                unmerge(model, originals);
+                throw e;
+            }
         }
         return originals;
     }
