@@ -1,5 +1,6 @@
 package org.loralab.engine.cli;
 
+import org.loralab.engine.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,6 +39,10 @@ final class RougeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputTargets.requireNotInput(out, "--out", data, summary);
         OutputTargets.requireNotInput(summary, "--summary", data);
+        AtomicFiles.requireWritable(out);
+        if (summary != null) {
+            AtomicFiles.requireWritable(summary);
+        }
         if (summary != null && summary.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--summary " + summary + " is the same file as --out; name two files");
         }

@@ -43,6 +43,14 @@ public final class AtomicFiles {
         }
     }
 
+    /** The checks {@link #write} would fail on, made before long work: a regular file or nothing, in a writable folder. */
+    public static void requireWritable(Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(target.toString(), null, "will not overwrite: it exists and is not a regular file");
+        }
+        WritableProbe.probe(target, "." + target.getFileName() + "." + Math.abs(System.nanoTime()) % 10_000_000_000_000_000L + "0000.tmp");
+    }
+
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -74,6 +74,7 @@ public final class AtomicFolders {
     public static void requireWritable(Path target, boolean replace) throws IOException {
         target = target.toAbsolutePath().normalize();
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            WritableProbe.probe(target, "." + target.getFileName() + ".tmp-" + UUID.randomUUID());
             return;
         }
         if (!replace) {
@@ -81,6 +82,7 @@ public final class AtomicFolders {
                     "already exists; choose another name or allow overwriting");
         }
         ReplaceableFolders.requireReplaceable(target);
+        WritableProbe.probe(target, "." + target.getFileName() + ".old-" + UUID.randomUUID());
     }
 
     private static void move(Path from, Path to) throws IOException {

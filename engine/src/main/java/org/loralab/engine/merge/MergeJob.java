@@ -85,10 +85,10 @@ public final class MergeJob {
             throw new IllegalArgumentException("choose at least one adapter to merge");
         }
         OutputTargets.requireNotInput(spec.output(), "the adapter output", inputs(spec));
-        AtomicFolders.requireWritable(spec.output().toAbsolutePath().normalize(), spec.overwrite());
+        AtomicFolders.requireWritable(spec.output(), spec.overwrite());
         if (spec.exportModel()) {
             OutputTargets.requireNotInput(exportFolder(spec.output()), "the exported model", inputs(spec));
-            AtomicFolders.requireWritable(exportFolder(spec.output()).toAbsolutePath().normalize(), spec.overwrite());
+            AtomicFolders.requireWritable(exportFolder(spec.output()), spec.overwrite());
         }
         if (spec.method().needsExamples()) {
             TrainingExample.requireValid(targetRows, "target");

@@ -47,7 +47,8 @@ public final class TrainLoraJob {
     public static Result run(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
             TrainingListener listener) throws IOException {
         OutputTargets.requireNotInput(spec.output(), "the adapter output", spec.baseModel(), spec.initAdapter());
-        AtomicFolders.requireWritable(spec.output().toAbsolutePath().normalize(), spec.overwrite());
+        AtomicFolders.requireWritable(spec.output(), spec.overwrite());
+        requireApart(spec.checkpointDir(), spec.output());
         TrainingExample.requireValid(trainRows, "training");
         if (!validationRows.isEmpty()) {
             TrainingExample.requireValid(validationRows, "validation");
@@ -87,6 +88,19 @@ public final class TrainLoraJob {
                 AdapterWriter.write(adapter, meta, spec.output(), spec.overwrite());
                 return new Result(spec.output(), result, adapter.parameterCount(), dropped);
             }
+        }
+    }
+
+    /** The checkpoint folder and the adapter output may neither coincide nor nest: one write would clobber the other. */
+    private static void requireApart(Path checkpointDir, Path output) throws IOException {
+        if (checkpointDir == null) {
+            return;
+        }
+        Path c = checkpointDir.toAbsolutePath().normalize();
+        Path o = output.toAbsolutePath().normalize();
+        if (c.startsWith(o) || o.startsWith(c)) {
+            throw new IllegalArgumentException("the checkpoint folder " + checkpointDir + " and the adapter output " + output
+                    + " must be separate folders, neither inside the other");
         }
     }
 
