@@ -32,15 +32,38 @@ public final class ReplaceableFolders {
 
     /** Throws, naming the folder and the reason, unless {@code target} may be replaced. */
     public static void requireReplaceable(Path target) throws IOException {
-        Path abs = target.toAbsolutePath().normalize();
-        if (Files.isSymbolicLink(abs)) {
-            throw refuse(abs, "it is a symbolic link");
+        for (int attempt = 0;; attempt++) {
+            try {
+                check(target);
+                return;
+            } catch (VanishedException | java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+                // another writer swapped the folder and removed an old version while we looked: look again
+                if (attempt == 5) {
+                    throw new FileSystemException(target.toString(), null, "changed while being checked; try again");
+                }
+            }
+        }
+    }
+
+    /** A file was there when listed and gone when looked at. */
+    private static final class VanishedException extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static void check(Path target) throws IOException {
+        Path link = target.toAbsolutePath().normalize();
+        Path abs = link;
+        if (Files.isSymbolicLink(link)) {
+            abs = AtomicFolders.versionBehind(link); // our own pointer to the current version is fine
+            if (abs == null) {
+                throw refuse(link, "it is a symbolic link");
+            }
         }
         if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
             throw refuse(abs, "it is not a folder LoRA Lab wrote");
         }
         Path cwd = Path.of("").toAbsolutePath().normalize();
-        if (cwd.startsWith(abs)) {
+        if (cwd.startsWith(abs) || cwd.startsWith(link)) {
             throw refuse(abs, "it is the working directory or holds it");
         }
         List<String> present = relativeFiles(abs);
@@ -87,6 +110,9 @@ public final class ReplaceableFolders {
                     continue;
                 }
                 String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new VanishedException();
+                }
                 if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     throw refuse(dir, "it holds '" + rel + "', which is not a regular file");
                 }

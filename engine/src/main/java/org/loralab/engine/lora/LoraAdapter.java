@@ -1,5 +1,6 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.io.FiniteTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -105,7 +106,8 @@ public final class LoraAdapter implements AutoCloseable {
      * Loads a PEFT adapter folder for {@code model}, checking that every module it names exists in
      * the model with matching shapes.
      */
-    public static LoraAdapter load(Path dir, CausalLM model) throws IOException {
+    public static LoraAdapter load(Path folder, CausalLM model) throws IOException {
+        Path dir = AtomicFolders.resolveForReading(folder); // one version throughout, even while it is being replaced
         LoraConfig config = LoraConfig.load(dir);
         Path weightsFile = dir.resolve(PeftNames.WEIGHTS_FILE);
         if (!Files.exists(weightsFile)) {

@@ -87,7 +87,7 @@ final class TrainerCheckpoint {
 
     static LoraTrainer.TrainerState restore(Path dir, LoraAdapter adapter, CausalLM model, AdamW optimizer, TrainingConfig cfg,
             String dataHash) throws IOException {
-        Path folder = dir.resolve(FOLDER);
+        Path folder = AtomicFolders.resolveForReading(dir.resolve(FOLDER));
         JsonObject o = JsonParser.parseString(BoundedFiles.readText(folder.resolve(STATE), BoundedFiles.LARGE_JSON_LIMIT)).getAsJsonObject();
         requireSameIdentity(folder, o.get(IDENTITY), identity(adapter, model));
         if (!cfg.toString().equals(o.get("training_config").getAsString())) {
