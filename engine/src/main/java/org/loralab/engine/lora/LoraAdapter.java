@@ -53,6 +53,11 @@ public final class LoraAdapter implements AutoCloseable {
             String path = layer.modulePath();
             int r = config.rankFor(path);
             int in = (int) layer.inFeatures();
+            if (r > Math.min(in, layer.outFeatures())) {
+                // a rank beyond the layer's smaller side adds nothing a full-rank update lacks, only memory (2^27 ends in OutOfMemoryError)
+                throw new IllegalArgumentException("rank " + r + " for " + path + " exceeds its " + in + "→" + layer.outFeatures()
+                        + " shape; choose at most " + Math.min(in, layer.outFeatures()));
+            }
             Random random = new Random(seed * 1_000_003L + i);
             float bound = (float) (1 / Math.sqrt(in));
             float[] a = new float[r * in];
