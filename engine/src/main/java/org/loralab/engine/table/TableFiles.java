@@ -51,6 +51,7 @@ public final class TableFiles {
         if (!Files.exists(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "the table file does not exist");
         }
+        org.loralab.engine.io.BoundedFiles.requireRegularFile(file); // a FIFO named *.csv would block for ever
         return switch (format) {
             case ARROW -> ArrowFiles.read(file, allocator);
             case CSV -> readCsv(file, allocator);

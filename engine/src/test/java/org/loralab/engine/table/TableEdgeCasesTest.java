@@ -39,4 +39,15 @@ class TableEdgeCasesTest {
             assertEquals(List.of("9007199254740993", "2"), Tables.strings(t, "id"));
         }
     }
+
+    @Test
+    void aFifoNamedLikeATableIsRefusedNotWaitedOn() throws Exception {
+        Path fifo = dir.resolve("rows.csv");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        try (BufferAllocator alloc = Tables.newAllocator("t")) {
+            IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> assertThrows(IOException.class, () -> TableFiles.read(fifo, alloc)));
+            assertTrue(e.getMessage().contains("rows.csv") && e.getMessage().contains("not a regular file"), e.getMessage());
+        }
+    }
 }
