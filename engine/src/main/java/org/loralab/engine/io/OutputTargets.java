@@ -2,7 +2,6 @@ package org.loralab.engine.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -36,13 +35,6 @@ public final class OutputTargets {
                 throw new IllegalArgumentException(option + " " + output + " holds the input " + input
                         + "; replacing it would delete that input");
             }
-        }
-    }
-
-    /** Refuses a table output that names a folder or something other than a regular file. */
-    public static void requireFileTarget(Path output, String option) {
-        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(output)) {
-            throw new IllegalArgumentException(option + " " + output + " exists and is not a regular file; name a table file");
         }
     }
 

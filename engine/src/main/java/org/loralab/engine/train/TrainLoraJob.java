@@ -58,7 +58,8 @@ public final class TrainLoraJob {
             long eos = eosId(spec.baseModel(), tokenizer);
             long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
             PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());
-            int maxLen = spec.training().maxSeqLength();
+            // never longer than the model's context: positions past it were never trained (and cost memory)
+            int maxLen = Math.min(spec.training().maxSeqLength(), model.config().maxPositionEmbeddings());
             List<EncodedExample> train = EncodedExample.encode(trainRows, prompts, eos, maxLen);
             List<EncodedExample> val = EncodedExample.encode(validationRows, prompts, eos, maxLen);
             int dropped = train.stream().mapToInt(EncodedExample::droppedDocumentTokens).sum();

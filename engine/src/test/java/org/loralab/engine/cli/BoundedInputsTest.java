@@ -73,4 +73,20 @@ class BoundedInputsTest {
                 "--svd-rank", "100000", "--out", dir.resolve("merged").toString()));
         assertTrue(err.toString().contains("svd rank 100000 exceeds"), err.toString());
     }
+
+    @Test
+    void trainingSequencesAreCappedByTheModelsContext() throws Exception {
+        Path model = new TinyCheckpoint().seed(2).write(dir.resolve("short-context"));
+        var cfg = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(model.resolve("config.json"))).getAsJsonObject();
+        cfg.addProperty("max_position_embeddings", 48);
+        java.nio.file.Files.writeString(model.resolve("config.json"), cfg.toString());
+        var rows = List.of(new org.loralab.engine.train.TrainingExample(0, "Rain in Osaka. ".repeat(20), "Rain."),
+                new org.loralab.engine.train.TrainingExample(1, "Sun in Kobe.", "Sun."));
+        var spec = new org.loralab.engine.train.TrainLoraJob.Spec(model, null, LoraConfig.of(2, 4, List.of("q_proj")), false,
+                org.loralab.engine.train.TrainingConfig.defaults().withEpochs(1).withBatch(2, 1).withMaxSeqLength(100_000),
+                new PromptFormat("{document}\nSummary:", "", false), dir.resolve("out"), false, null, false, null,
+                new ModelOptions("cpu", "auto"));
+        var r = org.loralab.engine.train.TrainLoraJob.run(spec, rows, List.of(), org.loralab.engine.train.TrainingListener.NONE);
+        assertTrue(r.droppedDocumentTokens() > 0, "the 300-character document was cut to the 48-token context");
+    }
 }
