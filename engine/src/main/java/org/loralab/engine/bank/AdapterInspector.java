@@ -1,5 +1,6 @@
 package org.loralab.engine.bank;
 
+import org.loralab.engine.io.AtomicFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,23 @@ final class AdapterInspector {
     private AdapterInspector() {
     }
 
+    /** Never throws: whatever is wrong with one folder becomes that folder's invalid row. */
     static BankEntry inspect(Path dir, ModelConfig base) {
-        String name = dir.getFileName().toString();
+        try {
+            return inspectOrThrow(dir, base);
+        } catch (RuntimeException e) {
+            return BankEntry.invalid(dir.getFileName().toString(), dir, sizeOnDisk(dir), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static BankEntry inspectOrThrow(Path link, ModelConfig base) {
+        String name = link.getFileName().toString();
+        Path dir = link;
+        try {
+            dir = AtomicFolders.resolveForReading(link); // one version throughout, even while it is being replaced
+        } catch (IOException e) {
+            return BankEntry.invalid(name, link, 0, link + ": " + e.getMessage());
+        }
         long size = sizeOnDisk(dir);
         LoraConfig config;
         SafetensorsFile weights;
@@ -39,12 +55,12 @@ final class AdapterInspector {
             config = LoraConfig.load(dir);
             Path file = dir.resolve(PeftNames.WEIGHTS_FILE);
             if (!Files.exists(file)) {
-                return BankEntry.invalid(name, dir, size, "no " + PeftNames.WEIGHTS_FILE);
+                return BankEntry.invalid(name, link, size, "no " + PeftNames.WEIGHTS_FILE);
             }
             weights = SafetensorsFile.open(file);
             meta = AdapterMetadata.load(dir);
         } catch (IOException | RuntimeException e) {
-            return BankEntry.invalid(name, dir, size, e.getMessage());
+            return BankEntry.invalid(name, link, size, e.getMessage());
         }
         long params = 0;
         Map<String, long[][]> pairs = new TreeMap<>(); // module -> {A shape, B shape}
@@ -52,7 +68,7 @@ final class AdapterInspector {
         for (Map.Entry<String, SafetensorsFile.TensorInfo> t : weights.tensors().entrySet()) {
             String[] parsed = PeftNames.parse(t.getKey());
             if (parsed == null) {
-                return BankEntry.invalid(name, dir, size, "tensor '" + t.getKey() + "' is not a LoRA A/B weight");
+                return BankEntry.invalid(name, link, size, "tensor '" + t.getKey() + "' is not a LoRA A/B weight");
             }
             if (!config.targets(parsed[0])) {
                 ignored++; // PEFT loads only the modules the config targets
@@ -60,28 +76,28 @@ final class AdapterInspector {
             }
             long[] shape = t.getValue().shape();
             if (shape.length != 2) {
-                return BankEntry.invalid(name, dir, size, "tensor '" + t.getKey() + "' has shape " + Arrays.toString(shape) + ", expected a matrix");
+                return BankEntry.invalid(name, link, size, "tensor '" + t.getKey() + "' has shape " + Arrays.toString(shape) + ", expected a matrix");
             }
             pairs.computeIfAbsent(parsed[0], k -> new long[2][])[parsed[1].equals("lora_A") ? 0 : 1] = shape;
             params += shape[0] * shape[1];
         }
         if (pairs.isEmpty()) {
-            return BankEntry.invalid(name, dir, size, PeftNames.WEIGHTS_FILE + " holds no LoRA tensors"
+            return BankEntry.invalid(name, link, size, PeftNames.WEIGHTS_FILE + " holds no LoRA tensors"
                     + (ignored > 0 ? " for the modules target_modules names" : ""));
         }
         for (Map.Entry<String, long[][]> p : pairs.entrySet()) {
             String module = p.getKey();
             long[][] ab = p.getValue();
             if (ab[0] == null || ab[1] == null) {
-                return BankEntry.invalid(name, dir, size, module + ": lora_" + (ab[0] == null ? "A" : "B") + " is missing");
+                return BankEntry.invalid(name, link, size, module + ": lora_" + (ab[0] == null ? "A" : "B") + " is missing");
             }
             int r = config.rankFor(module);
             if (ab[0][0] != r || ab[1][1] != r) {
-                return BankEntry.invalid(name, dir, size, module + ": lora_A is " + Arrays.toString(ab[0]) + " and lora_B "
+                return BankEntry.invalid(name, link, size, module + ": lora_A is " + Arrays.toString(ab[0]) + " and lora_B "
                         + Arrays.toString(ab[1]) + ", but the config's rank for it is " + r);
             }
         }
-        BankEntry entry = new BankEntry(name, dir, BankEntry.Status.VALID, null,
+        BankEntry entry = new BankEntry(name, link, BankEntry.Status.VALID, null,
                 config.baseModel(), config.r(), config.alpha(),
                 config.targetRegex() != null ? List.of(config.targetRegex()) : config.targetModules(),
                 meta == null ? null : meta.language, meta == null ? null : meta.domain, meta == null ? null : meta.task,

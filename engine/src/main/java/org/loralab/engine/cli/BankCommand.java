@@ -1,8 +1,10 @@
 package org.loralab.engine.cli;
 
+import org.loralab.engine.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.loralab.engine.bank.AdapterBank;
@@ -26,6 +28,10 @@ final class BankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputTargets.requireNotInput(out, "--out", bank, model);
+        if (out != null) {
+            AtomicFiles.requireWritable(out);
+        }
         List<BankEntry> entries = new AdapterBank(bank).read(model == null ? null : ModelConfig.load(model), ProgressListener.NONE);
         for (BankEntry e : entries) {
             System.out.printf("%-28s %-12s r=%-3s %-4s %-10s %s%n", e.name(), e.status().name().toLowerCase(),

@@ -2,6 +2,7 @@ package org.loralab.engine.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.loralab.engine.model.BaseModelLocation;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralab.engine.demo.DemoReport;
@@ -32,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         Path work = out.resolve("work");
-        Path model = baseModel != null ? baseModel : DemoRunner.extractShippedModel(work.resolve("base-model"));
+        Path model = baseModel != null ? baseModel : BaseModelLocation.resolve(BaseModelLocation.DEMO, work);
         DemoSettings s = quick ? DemoSettings.reduced() : DemoSettings.full();
         System.out.println("LoRA Lab demo: target = Japanese medical notes with " + s.targetRows() + " examples; "
                 + s.testRows() + " held-out rows; base model " + model);

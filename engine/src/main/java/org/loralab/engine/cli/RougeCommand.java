@@ -1,8 +1,10 @@
 package org.loralab.engine.cli;
 
+import org.loralab.engine.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.loralab.engine.rouge.JapaneseRougeTokenizer;
@@ -35,6 +37,15 @@ final class RougeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputTargets.requireNotInput(out, "--out", data, summary);
+        OutputTargets.requireNotInput(summary, "--summary", data);
+        AtomicFiles.requireWritable(out);
+        if (summary != null) {
+            AtomicFiles.requireWritable(summary);
+        }
+        if (summary != null && summary.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--summary " + summary + " is the same file as --out; name two files");
+        }
         RougeOptions options = RougeOptions.defaults().withTypes(types.stream().map(RougeType::parse).toList())
                 .withStemmer(!noStemmer).withLanguage(Language.parse(language))
                 .withJapaneseMode(JapaneseRougeTokenizer.Mode.parse(japanese))

@@ -1,8 +1,10 @@
 package org.loralab.engine.cli;
 
+import org.loralab.engine.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.loralab.engine.summarize.SummarizeOptions;
@@ -32,6 +34,8 @@ final class SummarizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputTargets.requireNotInput(out, "--out", data, model, adapter);
+        AtomicFiles.requireWritable(out);
         try (BufferAllocator alloc = Tables.newAllocator("summarize");
                 VectorSchemaRoot input = TableFiles.read(data, alloc);
                 Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,

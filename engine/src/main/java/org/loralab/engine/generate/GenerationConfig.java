@@ -1,5 +1,6 @@
 package org.loralab.engine.generate;
 
+import org.loralab.engine.io.BoundedFiles;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class GenerationConfig {
         }
         JsonObject o;
         try {
-            o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            o = JsonParser.parseString(BoundedFiles.readText(file, BoundedFiles.CONFIG_LIMIT)).getAsJsonObject();
         } catch (RuntimeException e) {
             throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
         }

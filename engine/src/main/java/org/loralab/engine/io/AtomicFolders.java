@@ -1,20 +1,37 @@
 package org.loralab.engine.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * Writes a whole folder so readers see either the old one or the complete new one: the body fills
- * a hidden sibling, which is then renamed into place. Replacing moves the old folder aside first
- * and deletes it only after the new one is in place.
+ * Writes a whole folder so that readers, in this process or any other, always see either the
+ * complete old folder or the complete new one, never a gap or half of one.
+ *
+ * <p>Design: {@code target} is a symbolic link to a hidden versioned sibling
+ * ({@code .target.v-<uuid>}). The body fills a hidden temporary sibling; then, holding a lock that
+ * writers of the same target share across threads and processes ({@code .target.lock}), the
+ * temporary folder becomes a version and one atomic rename points {@code target} at it. A
+ * superseded version stays on disk for a grace period (a minute), so a reader that resolved the
+ * link just before a swap still reads a complete folder; later writes delete it.
+ * Where the file system has no symbolic links (Windows without the privilege), the folder is
+ * renamed into place as before: still complete, but a replacement leaves a brief gap.
+ *
+ * <p>Only a folder that LoRA Lab wrote and that holds nothing else is ever replaced (see
+ * {@link ReplaceableFolders}).
  */
 public final class AtomicFolders {
 
@@ -24,6 +41,9 @@ public final class AtomicFolders {
         void writeInto(Path tmpDir) throws IOException;
     }
 
+    private static final String VERSION = ".v-";
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
     private AtomicFolders() {
     }
 
@@ -32,32 +52,133 @@ public final class AtomicFolders {
      * @throws FileAlreadyExistsException when the target exists and {@code replace} is false
      */
     public static void write(Path target, boolean replace, Body body) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || abs.getFileName() == null) {
+            throw new IllegalArgumentException(target + ": cannot write a folder there (it is a file-system root)");
+        }
+        // Refuse before the work, not after it: an existing target must be replaceable.
+        requireWritable(abs, replace);
         Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        String name = abs.getFileName().toString();
+        Path tmp = parent.resolve("." + name + ".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
         try {
             body.writeInto(tmp);
-            if (!Files.exists(target)) {
-                try {
-                    move(tmp, target);
-                    return;
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                    // another writer won the race; fall through to the replace rules
+            ReplaceableFolders.writeManifest(tmp);
+            try (WriterLock lock = WriterLock.acquire(parent.resolve("." + name + ".lock"))) {
+                requireWritable(abs, replace); // again: another writer may have been first
+                Path version = parent.resolve("." + name + VERSION + UUID.randomUUID());
+                move(tmp, version);
+                Path old = null;
+                if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && versionBehind(abs) == null) {
+                    // a plain folder (written before this design, or where links are unavailable): moved aside, a brief gap
+                    old = parent.resolve("." + name + ".old-" + UUID.randomUUID());
+                    move(abs, old);
                 }
+                if (!pointTo(abs, version)) {
+                    move(version, abs); // no symbolic links here: a plain folder renamed into place
+                }
+                if (old != null) {
+                    deleteRecursively(old);
+                }
+                deleteStaleVersions(abs);
             }
-            if (!replace) {
-                throw new FileAlreadyExistsException(target.toString(), null,
-                        "already exists; choose another name or allow overwriting");
-            }
-            Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-            move(target, old);
-            move(tmp, target);
-            deleteRecursively(old);
         } finally {
-            if (Files.exists(tmp)) {
+            if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
                 deleteRecursively(tmp);
             }
+        }
+    }
+
+    /**
+     * The folder a reader should open to see one consistent version: the current version behind
+     * {@code dir}'s link (read every file through it, and a concurrent replacement cannot mix two
+     * versions), or {@code dir} itself when it is no link.
+     */
+    public static Path resolveForReading(Path dir) throws IOException {
+        return Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
+    }
+
+    /**
+     * The check {@link #write} makes, for callers to make before long work: throws unless
+     * {@code target} is absent, or {@code replace} is set and the folder may be replaced.
+     */
+    public static void requireWritable(Path target, boolean replace) throws IOException {
+        target = target.toAbsolutePath().normalize();
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            WritableProbe.probe(target, "." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+            return;
+        }
+        if (!replace) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "already exists; choose another name or allow overwriting");
+        }
+        ReplaceableFolders.requireReplaceable(target);
+        WritableProbe.probe(target, "." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    /** Whether {@code link} names one of our version pointers (a link to a hidden versioned sibling). */
+    static Path versionBehind(Path link) throws IOException {
+        if (!Files.isSymbolicLink(link)) {
+            return null;
+        }
+        Path to = Files.readSymbolicLink(link);
+        String expected = "." + link.getFileName() + VERSION;
+        if (to.getNameCount() != 1 || !to.toString().startsWith(expected)) {
+            return null;
+        }
+        return link.resolveSibling(to);
+    }
+
+    /** Atomically points {@code target} (absent or our link) at {@code version}; false where links are unavailable. */
+    private static boolean pointTo(Path target, Path version) throws IOException {
+        Path tmpLink = target.resolveSibling("." + target.getFileName() + ".link-" + UUID.randomUUID());
+        try {
+            Files.createSymbolicLink(tmpLink, version.getFileName());
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
+        }
+        Path previous = versionBehind(target);
+        try {
+            Files.move(tmpLink, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmpLink);
+        }
+        if (previous != null && Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) {
+            // its time stamp now says when it was superseded, which starts its grace period
+            Files.setLastModifiedTime(previous, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        }
+        return true;
+    }
+
+    /**
+     * Deletes the versions of {@code target} superseded longer ago than the grace period: a reader
+     * that resolved the link just before a swap has that long to open its files.
+     */
+    private static void deleteStaleVersions(Path target) throws IOException {
+        Path current = versionBehind(target);
+        String prefix = "." + target.getFileName() + VERSION;
+        long cutoff = System.currentTimeMillis() - graceMillis();
+        try (Stream<Path> s = Files.list(target.getParent())) {
+            for (Path v : s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.equals(current)).toList()) {
+                if (current == null || modified(v) < cutoff) {
+                    deleteRecursively(v);
+                }
+            }
+        }
+    }
+
+    /** How long a superseded version stays readable; {@code -Dloralab.atomicGraceMillis} shortens it in tests. */
+    static long graceMillis() {
+        return Long.getLong("loralab.atomicGraceMillis", 60_000L);
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -69,13 +190,57 @@ public final class AtomicFolders {
         }
     }
 
+    /** Deletes a folder and, when it is one of our version links, the versions behind it. */
     public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path version = versionBehind(dir);
+        if (Files.isSymbolicLink(dir)) {
+            Files.delete(dir);
+            if (version != null) {
+                String prefix = "." + dir.getFileName() + VERSION;
+                try (Stream<Path> s = Files.list(dir.toAbsolutePath().getParent())) {
+                    for (Path v : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                        deleteRecursively(v);
+                    }
+                }
+            }
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Serialises writers of one target: a ReentrantLock within this JVM, a file lock across processes. */
+    private record WriterLock(ReentrantLock local, FileChannel channel, FileLock lock) implements AutoCloseable {
+        static WriterLock acquire(Path lockFile) throws IOException {
+            ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+            local.lock();
+            try {
+                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try {
+                    return new WriterLock(local, ch, ch.lock());
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                local.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+                channel.close();
+            } finally {
+                local.unlock();
             }
         }
     }

@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -56,6 +57,7 @@ public final class SafetensorsFile {
 
     /** Parses and validates the header of {@code file}; every error names the file. */
     public static SafetensorsFile open(Path file) throws IOException {
+        BoundedFiles.requireRegularFile(file); // a FIFO would block the open for ever
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {
@@ -76,56 +78,100 @@ public final class SafetensorsFile {
         }
     }
 
+    /**
+     * Parses the header strictly and checks it as the reference (Rust) implementation does: no
+     * duplicated names, integral non-negative shapes and offsets, end - begin = elements x dtype
+     * size, and the tensors' byte ranges tiling the data area exactly (no holes, no overlaps,
+     * nothing left over).
+     */
     private static SafetensorsFile parseHeader(Path file, String json, long dataStart, long dataSize) throws IOException {
-        JsonObject root;
-        try {
-            root = JsonParser.parseString(json).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(file + ": safetensors header is not a JSON object: " + e.getMessage(), e);
-        }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : root.entrySet()) {
-            String name = e.getKey();
-            if ("__metadata__".equals(name)) {
-                try {
-                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                        JsonElement v = m.getValue();
-                        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                            throw new IllegalStateException("'" + m.getKey() + "' is " + v);
-                        }
-                        metadata.put(m.getKey(), v.getAsString());
+        JsonReader r = new JsonReader(new StringReader(json));
+        r.setStrictness(Strictness.STRICT);
+        try (r) {
+            r.beginObject();
+            boolean sawMetadata = false;
+            while (r.hasNext()) {
+                String name = r.nextName();
+                if ("__metadata__".equals(name)) {
+                    if (sawMetadata) {
+                        throw new IOException(file + ": the safetensors header has __metadata__ twice");
                     }
-                } catch (RuntimeException bad) {
-                    throw new IOException(file + ": __metadata__ must map strings to strings: " + bad.getMessage(), bad);
+                    sawMetadata = true;
+                    readMetadata(file, r, metadata);
+                    continue;
                 }
-                continue;
+                if (tensors.containsKey(name)) {
+                    throw new IOException(file + ": tensor '" + name + "' appears twice in the safetensors header");
+                }
+                tensors.put(name, readTensor(file, name, r, dataSize));
             }
-            tensors.put(name, parseTensor(file, name, e.getValue(), dataSize));
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new IOException(file + ": the safetensors header has data after its JSON object");
+            }
+        } catch (MalformedJsonException e) {
+            throw new IOException(file + ": safetensors header is not a valid JSON object: malformed JSON at " + r.getPath(), e);
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
+                    : new IOException(file + ": safetensors header is not a valid JSON object: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": safetensors header is not a valid JSON object: " + e.getMessage(), e);
         }
+        requireTiled(file, tensors, dataSize);
         return new SafetensorsFile(file, dataStart, tensors, metadata);
     }
 
-    private static TensorInfo parseTensor(Path file, String name, JsonElement element, long dataSize) throws IOException {
+    private static void readMetadata(Path file, JsonReader r, Map<String, String> metadata) throws IOException {
+        if (r.peek() == JsonToken.NULL) {
+            r.nextNull();
+            return;
+        }
         try {
-            JsonObject o = element.getAsJsonObject();
-            String dtype = o.get("dtype").getAsString();
-            DataType dataType = DataType.fromSafetensors(dtype);
-            var shapeJson = o.getAsJsonArray("shape");
-            long[] shape = new long[shapeJson.size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
-                if (shape[i] < 0) {
-                    throw new IOException("negative dimension");
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (r.peek() != JsonToken.STRING) {
+                    throw new IllegalStateException("'" + key + "' is not a string");
                 }
-                count *= shape[i];
+                if (metadata.put(key, r.nextString()) != null) {
+                    throw new IllegalStateException("'" + key + "' appears twice");
+                }
             }
-            var offsets = o.getAsJsonArray("data_offsets");
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
-            long expected = count * dataType.getNumOfBytes();
-            if (begin < 0 || end < begin || end - begin != expected) {
+            r.endObject();
+        } catch (RuntimeException | IOException bad) {
+            throw new IOException(file + ": __metadata__ must map strings to strings: " + bad.getMessage(), bad);
+        }
+    }
+
+    private static TensorInfo readTensor(Path file, String name, JsonReader r, long dataSize) throws IOException {
+        try {
+            String dtype = null;
+            long[] shape = null;
+            long[] offsets = null;
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                switch (key) {
+                    case "dtype" -> dtype = r.nextString();
+                    case "shape" -> shape = readIntegers(r, -1);
+                    case "data_offsets" -> offsets = readIntegers(r, 2);
+                    default -> r.skipValue(); // the reference implementation ignores other fields too
+                }
+            }
+            r.endObject();
+            if (dtype == null || shape == null || offsets == null) {
+                throw new IOException("needs dtype, shape and data_offsets");
+            }
+            int elementBytes = elementBytes(dtype);
+            long expected = elementBytes;
+            for (long d : shape) {
+                expected = Math.multiplyExact(expected, d);
+            }
+            long begin = offsets[0];
+            long end = offsets[1];
+            if (end < begin || end - begin != expected) {
                 throw new IOException("data_offsets [" + begin + ", " + end + "] do not hold " + expected
                         + " bytes of " + dtype + " " + java.util.Arrays.toString(shape));
             }
@@ -134,10 +180,64 @@ public final class SafetensorsFile {
                         + " data bytes (truncated file?)");
             }
             return new TensorInfo(name, dtype, shape, begin, end);
+        } catch (MalformedJsonException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException(file + ": tensor '" + name + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IOException(file + ": tensor '" + name + "' has a malformed header entry: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON array of non-negative integers written as plain digits (8.9, 1e3, -1 and NaN are refused). */
+    private static long[] readIntegers(JsonReader r, int expectedCount) throws IOException {
+        java.util.List<Long> values = new java.util.ArrayList<>();
+        r.beginArray();
+        while (r.hasNext()) {
+            if (r.peek() != JsonToken.NUMBER) {
+                throw new IOException("expected a non-negative integer, found " + r.peek());
+            }
+            String text = r.nextString();
+            if (!text.matches("[0-9]{1,19}")) {
+                throw new IOException("'" + text + "' is not a non-negative integer");
+            }
+            values.add(Long.parseLong(text));
+            if (values.size() > 64) {
+                throw new IOException("more than 64 dimensions");
+            }
+        }
+        r.endArray();
+        if (expectedCount >= 0 && values.size() != expectedCount) {
+            throw new IOException("expected " + expectedCount + " numbers, found " + values.size());
+        }
+        return values.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static int elementBytes(String dtype) throws IOException {
+        return switch (dtype) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+            default -> throw new IOException("unknown dtype '" + dtype + "'");
+        };
+    }
+
+    /** The tensors, in offset order, must cover [0, dataSize) exactly once. */
+    private static void requireTiled(Path file, Map<String, TensorInfo> tensors, long dataSize) throws IOException {
+        java.util.List<TensorInfo> byOffset = new java.util.ArrayList<>(tensors.values());
+        byOffset.sort(java.util.Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+        long next = 0;
+        for (TensorInfo t : byOffset) {
+            if (t.begin() != next) {
+                throw new IOException(file + ": tensor '" + t.name() + "' starts at data byte " + t.begin() + ", expected "
+                        + next + (t.begin() < next ? " (it overlaps the tensor before it)" : " (a hole before it)"));
+            }
+            next = t.end();
+        }
+        if (next != dataSize) {
+            throw new IOException(file + ": the tensors cover " + next + " of the file's " + dataSize
+                    + " data bytes (the safetensors buffer must be covered exactly)");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.BoundedFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -69,17 +70,22 @@ public final class AdapterMetadata {
         Path file = adapterDir.resolve(FILE);
         String text;
         try {
-            text = Files.readString(file);
+            text = BoundedFiles.readText(file, BoundedFiles.LARGE_JSON_LIMIT);
         } catch (NoSuchFileException e) {
             return null;
         }
         try {
             AdapterMetadata m = GSON.fromJson(JsonParser.parseString(text), AdapterMetadata.class);
-            if (m.metrics == null) {
-                m.metrics = new LinkedHashMap<>();
+            if (m == null) {
+                throw new IllegalArgumentException("the file holds no JSON object");
             }
-            if (m.sources == null) {
-                m.sources = new ArrayList<>();
+            // a null here or there (hand-edited, another tool) is dropped, not fatal to a whole bank listing
+            m.metrics = m.metrics == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.metrics);
+            m.metrics.values().removeIf(java.util.Objects::isNull);
+            m.sources = m.sources == null ? new ArrayList<>() : new ArrayList<>(m.sources);
+            m.sources.removeIf(java.util.Objects::isNull);
+            if (m.baseModel != null) {
+                m.fingerprint(); // a fingerprint with missing fields is reported here, naming this file
             }
             return m;
         } catch (RuntimeException e) {

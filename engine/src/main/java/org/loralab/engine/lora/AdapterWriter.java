@@ -1,5 +1,6 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.FiniteTensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.loralab.engine.io.AtomicFolders;
@@ -14,6 +15,7 @@ public final class AdapterWriter {
      * @param overwrite replace an existing folder; otherwise an existing {@code dir} is an error
      */
     public static void write(LoraAdapter adapter, AdapterMetadata metadata, Path dir, boolean overwrite) throws IOException {
+        FiniteTensors.require(adapter.parameters(), dir.toString()); // a NaN adapter is no result
         AtomicFolders.write(dir, overwrite, tmp -> {
             adapter.saveFiles(tmp);
             if (metadata != null) {

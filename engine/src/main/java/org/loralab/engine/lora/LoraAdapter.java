@@ -1,5 +1,7 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.io.FiniteTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -51,6 +53,11 @@ public final class LoraAdapter implements AutoCloseable {
             String path = layer.modulePath();
             int r = config.rankFor(path);
             int in = (int) layer.inFeatures();
+            if (r > Math.min(in, layer.outFeatures())) {
+                // a rank beyond the layer's smaller side adds nothing a full-rank update lacks, only memory (2^27 ends in OutOfMemoryError)
+                throw new IllegalArgumentException("rank " + r + " for " + path + " exceeds its " + in + "→" + layer.outFeatures()
+                        + " shape; choose at most " + Math.min(in, layer.outFeatures()));
+            }
             Random random = new Random(seed * 1_000_003L + i);
             float bound = (float) (1 / Math.sqrt(in));
             float[] a = new float[r * in];
@@ -105,7 +112,8 @@ public final class LoraAdapter implements AutoCloseable {
      * the model with matching shapes. Tensors for modules the config does not target are dropped,
      * as PEFT drops them (it only loads weights into the modules it injected).
      */
-    public static LoraAdapter load(Path dir, CausalLM model) throws IOException {
+    public static LoraAdapter load(Path folder, CausalLM model) throws IOException {
+        Path dir = AtomicFolders.resolveForReading(folder); // one version throughout, even while it is being replaced
         LoraConfig config = LoraConfig.load(dir);
         Path weightsFile = dir.resolve(PeftNames.WEIGHTS_FILE);
         if (!Files.exists(weightsFile)) {
@@ -186,6 +194,12 @@ public final class LoraAdapter implements AutoCloseable {
             if (onDevice != typed) {
                 onDevice.close();
             }
+            try {
+                FiniteTensors.require(owned, name, f.file().toString());
+            } catch (IllegalArgumentException e) {
+                owned.close();
+                throw new IOException(e.getMessage(), e);
+            }
             return owned;
         }
     }
@@ -259,6 +273,12 @@ public final class LoraAdapter implements AutoCloseable {
             merged.attach(model.manager());
             delta.close();
             originals.put(layer.modulePath(), layer.replaceWeight(merged));
+            try {
+                FiniteTensors.require(merged, layer.modulePath() + ".weight", "merging the adapter into the base model"); // safe_merge
+            } catch (IllegalArgumentException e) {
+                unmerge(model, originals);
+                throw e;
+            }
         }
         return originals;
     }

@@ -1,11 +1,12 @@
 package org.loralab.engine.lora;
 
+import org.loralab.engine.io.BoundedFiles;
+import org.loralab.engine.io.StrictJson;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -170,7 +171,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         Path file = adapterDir.resolve(FILE);
         JsonObject o;
         try {
-            o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            o = StrictJson.parseObject(BoundedFiles.readText(file, BoundedFiles.CONFIG_LIMIT));
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": the adapter folder has no " + FILE, e);
         } catch (RuntimeException e) {
@@ -225,23 +226,35 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         JsonElement l = o.get("layers_to_transform");
         if (l != null && !l.isJsonNull()) {
             if (l.isJsonPrimitive()) {
-                layers.add(l.getAsInt());
+                layers.add(StrictJson.wholeInt(l, "layers_to_transform"));
             } else {
-                l.getAsJsonArray().forEach(e -> layers.add(e.getAsInt()));
+                l.getAsJsonArray().forEach(e -> layers.add(StrictJson.wholeInt(e, "layers_to_transform")));
             }
         }
         Map<String, Integer> ranks = new LinkedHashMap<>();
         Map<String, Double> alphas = new LinkedHashMap<>();
         if (o.has("rank_pattern") && o.get("rank_pattern").isJsonObject()) {
-            o.getAsJsonObject("rank_pattern").entrySet().forEach(e -> ranks.put(e.getKey(), e.getValue().getAsInt()));
+            o.getAsJsonObject("rank_pattern").entrySet().forEach(e -> ranks.put(e.getKey(), positiveRank(e.getValue(), "rank_pattern." + e.getKey())));
         }
         if (o.has("alpha_pattern") && o.get("alpha_pattern").isJsonObject()) {
-            o.getAsJsonObject("alpha_pattern").entrySet().forEach(e -> alphas.put(e.getKey(), e.getValue().getAsDouble()));
+            o.getAsJsonObject("alpha_pattern").entrySet().forEach(e -> alphas.put(e.getKey(), StrictJson.finite(e.getValue(), "alpha_pattern." + e.getKey())));
         }
-        double dropout = o.has("lora_dropout") && !o.get("lora_dropout").isJsonNull() ? o.get("lora_dropout").getAsDouble() : 0;
-        return new LoraConfig(o.get("r").getAsInt(), o.get("lora_alpha").getAsDouble(), dropout, modules, regex,
+        double dropout = o.has("lora_dropout") && !o.get("lora_dropout").isJsonNull() ? StrictJson.finite(o.get("lora_dropout"), "lora_dropout") : 0;
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("'lora_dropout' is " + dropout + "; it must lie in [0, 1)");
+        }
+        return new LoraConfig(positiveRank(o.get("r"), "r"), StrictJson.finite(o.get("lora_alpha"), "lora_alpha"), dropout, modules, regex,
                 bool(o, "use_rslora"), layers, ranks, alphas, str(o, "base_model_name_or_path"),
                 ModuleNames.fromJson(o.get("exclude_modules")));
+    }
+
+    /** Ranks are whole and positive; 8.9 or 2^32+8 is refused, not read as 8. */
+    private static int positiveRank(JsonElement e, String key) {
+        int r = StrictJson.wholeInt(e, key);
+        if (r <= 0) {
+            throw new IllegalArgumentException("'" + key + "' is " + r + "; a LoRA rank must be positive");
+        }
+        return r;
     }
 
     private static String str(JsonObject o, String key) {

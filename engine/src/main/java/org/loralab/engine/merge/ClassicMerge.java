@@ -81,7 +81,7 @@ public final class ClassicMerge {
             }
             out.put(module, switch (s.method()) {
                 case CAT -> cat(parts, s.weights(), ranks, in, outF);
-                case SVD -> svd(parts, s.weights(), s.svdRank() > 0 ? s.svdRank() : Arrays.stream(ranks).max().orElseThrow(), in, outF);
+                case SVD -> svd(parts, s.weights(), svdRank(s.svdRank(), ranks, module, in, outF), in, outF);
                 default -> factorwise(parts, s, ranks[0], in, outF, moduleIndex);
             });
             moduleIndex++;
@@ -279,5 +279,15 @@ public final class ClassicMerge {
             }
         }
         return out;
+    }
+
+    /** The SVD merge's rank: the bank's largest by default; never beyond the layer's smaller side (that only costs memory). */
+    private static int svdRank(int asked, int[] ranks, String module, long in, long out) {
+        int r = asked > 0 ? asked : Arrays.stream(ranks).max().orElseThrow();
+        if (r > Math.min(in, out)) {
+            throw new IllegalArgumentException("svd rank " + r + " exceeds the " + in + "→" + out + " shape of " + module
+                    + "; choose at most " + Math.min(in, out));
+        }
+        return r;
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.loralab.engine.model.Autograd;
+import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.io.OutputTargets;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
@@ -68,6 +70,17 @@ public final class MergeJob {
     private MergeJob() {
     }
 
+    /** Where --export-model writes base + adapter: beside the adapter, "-model" appended. */
+    static Path exportFolder(Path adapterOut) {
+        return adapterOut.resolveSibling(adapterOut.getFileName() + "-model");
+    }
+
+    private static Path[] inputs(Spec spec) {
+        List<Path> in = new ArrayList<>(spec.adapters());
+        in.add(spec.baseModel());
+        return in.toArray(Path[]::new);
+    }
+
     public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, targetRows, listener);
@@ -77,6 +90,12 @@ public final class MergeJob {
     private static Result runWithoutRecording(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
         if (spec.adapters().isEmpty()) {
             throw new IllegalArgumentException("choose at least one adapter to merge");
+        }
+        OutputTargets.requireNotInput(spec.output(), "the adapter output", inputs(spec));
+        AtomicFolders.requireWritable(spec.output(), spec.overwrite());
+        if (spec.exportModel()) {
+            OutputTargets.requireNotInput(exportFolder(spec.output()), "the exported model", inputs(spec));
+            AtomicFolders.requireWritable(exportFolder(spec.output()), spec.overwrite());
         }
         if (spec.method().needsExamples()) {
             TrainingExample.requireValid(targetRows, "target");
@@ -158,7 +177,7 @@ public final class MergeJob {
                 meta.description = spec.taskDescription();
                 AdapterWriter.write(merged, meta, spec.output(), spec.overwrite());
                 if (spec.exportModel()) {
-                    MergedModelWriter.write(model, merged, spec.baseModel(), spec.output().resolveSibling(spec.output().getFileName() + "-model"),
+                    MergedModelWriter.write(model, merged, spec.baseModel(), exportFolder(spec.output()),
                             spec.overwrite());
                 }
             }

@@ -70,16 +70,43 @@ public final class BaseModelLocation {
     }
 
     private static Path shippedDemo(Path cacheDir) throws IOException {
-        Path target = cacheDir.resolve("loralab-demo-base-model-" + shippedHash());
-        if (Files.isRegularFile(target.resolve("model.safetensors"))) {
+        String hash = shippedHash();
+        Path target = cacheDir.resolve("loralab-demo-base-model-" + hash);
+        if (Files.isDirectory(target) && hash.equals(extractedHash(target))) {
             return target;
         }
+        // absent, or damaged since: extract afresh, atomically (readers keep the old copy until the swap)
         try {
-            AtomicFolders.write(target, false, DemoRunner::extractShippedModel);
+            AtomicFolders.write(target, Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS), DemoRunner::extractShippedModel);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            // another node extracted it at the same moment: theirs is complete, since the rename is atomic
+            // another node extracted it at the same moment: theirs is complete, since the swap is atomic
         }
         return target;
+    }
+
+    /** The same short hash over an extracted copy, or null when its files are missing or unreadable. */
+    private static String extractedHash(Path dir) {
+        try (InputStream config = Files.newInputStream(dir.resolve("config.json"));
+                InputStream weights = Files.newInputStream(dir.resolve("model.safetensors"))) {
+            return hash(config, weights);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String hash(InputStream config, InputStream weights) throws IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update(config.readAllBytes());
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = weights.read(buf)) > 0;) {
+            sha.update(buf, 0, n);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
     }
 
     /** Short hash of the shipped config and weights, so a new build never reuses an older extraction. */
@@ -89,18 +116,7 @@ public final class BaseModelLocation {
             if (config == null || weights == null) {
                 throw new IOException("the demo base model is missing from this build");
             }
-            java.security.MessageDigest sha;
-            try {
-                sha = java.security.MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            sha.update(config.readAllBytes());
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = weights.read(buf)) > 0;) {
-                sha.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+            return hash(config, weights);
         }
     }
 }

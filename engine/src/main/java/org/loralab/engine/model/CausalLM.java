@@ -67,10 +67,24 @@ public final class CausalLM implements AutoCloseable {
             for (int i = 0; i < c.numLayers(); i++) {
                 layers.add(layer(i));
             }
+            requireNoLayerBeyond(c.numLayers());
             NDArray norm = tensor("model.norm.weight", h);
             NDArray head = c.tieWordEmbeddings() || !ckpt.has("lm_head.weight") ? embed
                     : tensor("lm_head.weight", c.vocabSize(), h);
             return new CausalLM(c, m, dtype, embed, Collections.unmodifiableList(layers), norm, head);
+        }
+
+        /** A checkpoint with more layers than config.json names is another model, not one to load in part. */
+        private void requireNoLayerBeyond(int layers) throws IOException {
+            for (String name : ckpt.tensorNames()) {
+                if (name.startsWith("model.layers.")) {
+                    String index = name.substring("model.layers.".length()).split("\\.", 2)[0];
+                    if (index.matches("[0-9]{1,9}") && Integer.parseInt(index) >= layers) {
+                        throw new IOException(ckpt.dir() + ": config.json says num_hidden_layers " + layers
+                                + " but the checkpoint holds '" + name + "'");
+                    }
+                }
+            }
         }
 
         private DecoderLayer layer(int i) throws IOException {

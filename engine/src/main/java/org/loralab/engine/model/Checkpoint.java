@@ -1,5 +1,6 @@
 package org.loralab.engine.model;
 
+import org.loralab.engine.io.BoundedFiles;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -41,7 +42,7 @@ public final class Checkpoint {
         if (Files.isRegularFile(index)) {
             JsonObject weightMap;
             try {
-                weightMap = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8))
+                weightMap = JsonParser.parseString(BoundedFiles.readText(index, BoundedFiles.LARGE_JSON_LIMIT))
                         .getAsJsonObject().getAsJsonObject("weight_map");
             } catch (RuntimeException e) {
                 throw new IOException(index + ": not a valid safetensors index: " + e.getMessage(), e);
@@ -89,6 +90,10 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(dir, byTensor);
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     public Set<String> tensorNames() {

@@ -1,9 +1,10 @@
 package org.loralab.engine.model;
 
+import org.loralab.engine.io.BoundedFiles;
+import org.loralab.engine.io.StrictJson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,11 +66,11 @@ public record ModelConfig(
 
     public static ModelConfig load(Path modelDir) throws IOException {
         Path file = modelDir.resolve("config.json");
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "the model folder has no config.json");
         }
         try {
-            return parse(JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject());
+            return parse(StrictJson.parseObject(BoundedFiles.readText(file, BoundedFiles.CONFIG_LIMIT)));
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -135,15 +136,15 @@ public record ModelConfig(
         if (!c.has(key) || c.get(key).isJsonNull()) {
             throw new IllegalArgumentException("missing required key '" + key + "'");
         }
-        return c.get(key).getAsInt();
+        return StrictJson.wholeInt(c.get(key), key);
     }
 
     private static int optInt(JsonObject c, String key, int def) {
-        return c.has(key) && !c.get(key).isJsonNull() ? c.get(key).getAsInt() : def;
+        return c.has(key) && !c.get(key).isJsonNull() ? StrictJson.wholeInt(c.get(key), key) : def;
     }
 
     private static double optDouble(JsonObject c, String key, double def) {
-        return c.has(key) && !c.get(key).isJsonNull() ? c.get(key).getAsDouble() : def;
+        return c.has(key) && !c.get(key).isJsonNull() ? StrictJson.finite(c.get(key), key) : def;
     }
 
     private static boolean optBool(JsonObject c, String key, boolean def) {
@@ -155,6 +156,6 @@ public record ModelConfig(
     }
 
     private static Long optLong(JsonObject c, String key) {
-        return c.has(key) && !c.get(key).isJsonNull() ? c.get(key).getAsLong() : null;
+        return c.has(key) && !c.get(key).isJsonNull() ? StrictJson.wholeLong(c.get(key), key) : null;
     }
 }

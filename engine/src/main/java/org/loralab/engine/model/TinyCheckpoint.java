@@ -138,6 +138,25 @@ public final class TinyCheckpoint {
     /** Writes the checkpoint folder; returns it. */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
+        try {
+            writeFiles(dir);
+        } catch (IOException | RuntimeException e) {
+            // a full disk must not leave config.json without weights: remove what this call wrote
+            for (String f : new String[] {"config.json", "model.safetensors", "model.safetensors.index.json", "tokenizer.json",
+                    "tokenizer_config.json", "generation_config.json"}) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+            try (var shards = Files.newDirectoryStream(dir, "model-*-of-*.safetensors")) {
+                for (Path s : shards) {
+                    Files.deleteIfExists(s);
+                }
+            }
+            throw e;
+        }
+        return dir;
+    }
+
+    private void writeFiles(Path dir) throws IOException {
         JsonObject config = config();
         ModelConfig parsed = ModelConfig.parse(config);
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
@@ -158,7 +177,6 @@ public final class TinyCheckpoint {
         gen.add("eos_token_id", eos);
         gen.addProperty("pad_token_id", VOCAB_SIZE - 3);
         AtomicFiles.writeString(dir.resolve("generation_config.json"), gson.toJson(gen));
-        return dir;
     }
 
     private void writeWeights(Path dir, ModelConfig c) throws IOException {

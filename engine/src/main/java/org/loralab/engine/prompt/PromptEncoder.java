@@ -40,6 +40,10 @@ public final class PromptEncoder {
      * @throws IllegalArgumentException when even an empty document does not fit
      */
     public Encoded encode(String document, int maxTokens) {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("the token limit must be positive, got " + maxTokens);
+        }
+        document = boundedPrefix(document, maxTokens);
         long[] full = encodeText(promptText(document));
         long[] docIds = tokenizer.encode(document, false);
         if (full.length <= maxTokens) {
@@ -66,6 +70,32 @@ public final class PromptEncoder {
         }
         return new Encoded(best, lo, docIds.length - lo);
     }
+
+    /**
+     * A prefix of {@code document} long enough to hold more than {@code maxTokens} tokens, so a
+     * 10 MB row costs about what a row of the limit costs: tokenizing the whole text only to cut
+     * it took minutes and gigabytes. The first {@code maxTokens} tokens are those of the whole
+     * text (a margin of tokens past the limit keeps the cut away from them). Dropped-token counts
+     * then count only the dropped tokens within that prefix.
+     */
+    String boundedPrefix(String document, int maxTokens) {
+        long limit = 8L * maxTokens + 256;
+        while (limit < document.length()) {
+            int end = (int) limit;
+            if (Character.isHighSurrogate(document.charAt(end - 1))) {
+                end--; // never split a surrogate pair
+            }
+            String prefix = document.substring(0, end);
+            if (tokenizer.encode(prefix, false).length > maxTokens + PREFIX_MARGIN_TOKENS) {
+                return prefix;
+            }
+            limit *= 2;
+        }
+        return document;
+    }
+
+    /** Tokens past the limit that a prefix must hold, so the cut cannot change the kept tokens. */
+    private static final int PREFIX_MARGIN_TOKENS = 64;
 
     public PromptFormat format() {
         return format;

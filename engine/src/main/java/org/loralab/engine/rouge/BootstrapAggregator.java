@@ -21,6 +21,9 @@ public final class BootstrapAggregator {
     }
 
     private final double confidence;
+    /** rouge-score uses 1,000; 100,000 resamples already pin a 95% interval far below ROUGE's own noise. */
+    public static final int MAX_SAMPLES = 100_000;
+
     private final int samples;
     private final long seed;
     private final Map<RougeType, List<Score>> scores = new LinkedHashMap<>();
@@ -28,6 +31,10 @@ public final class BootstrapAggregator {
     public BootstrapAggregator(double confidence, int samples, long seed) {
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("confidence must lie strictly between 0 and 1, got " + confidence);
+        }
+        if (samples > MAX_SAMPLES) {
+            // each resample keeps a score per type and measure: two billion end in OutOfMemoryError
+            throw new IllegalArgumentException("bootstrap samples must be at most " + MAX_SAMPLES + ", got " + samples);
         }
         if (samples < 1) {
             throw new IllegalArgumentException("bootstrap samples must be at least 1, got " + samples);

@@ -67,6 +67,11 @@ public final class Summarizer implements AutoCloseable {
         return generator.defaults();
     }
 
+    /** The prompt may use the model's context less the tokens to generate, and never more than asked. */
+    static int promptBudget(int maxInputTokens, int contextLength, int maxNewTokens) {
+        return Math.max(1, Math.min(maxInputTokens, contextLength - maxNewTokens));
+    }
+
     public CausalLM model() {
         return generator.model();
     }
@@ -80,6 +85,7 @@ public final class Summarizer implements AutoCloseable {
         record Prepared(int row, PromptEncoder.Encoded prompt) {
         }
         List<Prepared> ready = new ArrayList<>();
+        int budget = promptBudget(options.maxInputTokens(), generator.model().config().maxPositionEmbeddings(), cfg.maxNewTokens());
         for (int i = 0; i < documents.size(); i++) {
             String doc = documents.get(i);
             if (doc == null || doc.isBlank()) {
@@ -87,7 +93,7 @@ public final class Summarizer implements AutoCloseable {
                 continue;
             }
             try {
-                ready.add(new Prepared(i, prompts.encode(doc, options.maxInputTokens())));
+                ready.add(new Prepared(i, prompts.encode(doc, budget)));
             } catch (IllegalArgumentException e) {
                 results[i] = SummaryResult.failed(i, "row " + i + ": " + e.getMessage());
             }

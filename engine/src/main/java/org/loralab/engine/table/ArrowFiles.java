@@ -30,7 +30,7 @@ public final class ArrowFiles {
     /** Reads every record batch of {@code file} into one table owned by the caller. */
     public static VectorSchemaRoot read(Path file, BufferAllocator allocator) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
+                ArrowFileReader reader = new ArrowFileReader(ch, allocator, Lz4ArrowCodec.FACTORY)) { // LZ4: pyarrow's Feather default
             VectorSchemaRoot batch = reader.getVectorSchemaRoot();
             VectorSchemaRoot all = VectorSchemaRoot.create(batch.getSchema(), allocator);
             int rows = 0;

@@ -53,6 +53,7 @@ public final class TableFiles {
         if (!Files.exists(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "the table file does not exist");
         }
+        org.loralab.engine.io.BoundedFiles.requireRegularFile(file); // a FIFO named *.csv would block for ever
         return switch (format) {
             case ARROW -> ArrowFiles.read(file, allocator);
             case CSV -> readCsv(file, allocator);
@@ -74,6 +75,7 @@ public final class TableFiles {
             throw new IOException(file + ": the CSV file is empty (a header row is required)");
         }
         List<String> header = records.get(0);
+        requireUniqueNames(header, file);
         TableBuilder b = new TableBuilder(allocator);
         for (int c = 0; c < header.size(); c++) {
             List<String> col = new ArrayList<>();
@@ -145,6 +147,10 @@ public final class TableFiles {
             rec.add(cellValue(cell, wasQuoted));
             records.add(rec);
         }
+        // a blank line at the end (an editor's extra newline) is no row, as in Python's csv module
+        while (records.size() > 1 && records.get(records.size() - 1).equals(List.of(""))) {
+            records.remove(records.size() - 1);
+        }
         return records;
     }
 
@@ -175,7 +181,10 @@ public final class TableFiles {
         TableBuilder b = new TableBuilder(allocator);
         for (Map.Entry<String, Boolean> c : numeric.entrySet()) {
             String key = c.getKey();
-            if (c.getValue()) {
+            if (c.getValue() && rows.stream().anyMatch(o -> beyondDoubles(o.get(key)))) {
+                // whole numbers past 2^53 (ids) would change as doubles: kept exactly, as their digits
+                b.strings(key, rows.stream().map(o -> !o.has(key) || o.get(key).isJsonNull() ? null : o.get(key).getAsString()).toList());
+            } else if (c.getValue()) {
                 b.doubles(key, rows.stream().mapToDouble(o -> o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : Double.NaN).toArray());
             } else {
                 b.strings(key, rows.stream().map(o -> !o.has(key) || o.get(key).isJsonNull() ? null
@@ -183,6 +192,29 @@ public final class TableFiles {
             }
         }
         return b.build();
+    }
+
+    /** Whether a JSON number is a whole number that a double cannot hold exactly (beyond 2^53). */
+    private static boolean beyondDoubles(JsonElement e) {
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            return false;
+        }
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(e.getAsString());
+            return d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(1L << 53)) > 0;
+        } catch (NumberFormatException x) {
+            return false;
+        }
+    }
+
+    /** A header naming a column twice would silently read one of the two: refused, naming the file. */
+    private static void requireUniqueNames(List<String> header, Path file) throws IOException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : header) {
+            if (!seen.add(name)) {
+                throw new IOException(file + ": the header names column '" + name + "' twice");
+            }
+        }
     }
 
     static String toCsv(VectorSchemaRoot t) {

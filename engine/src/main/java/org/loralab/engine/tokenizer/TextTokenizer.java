@@ -1,5 +1,6 @@
 package org.loralab.engine.tokenizer;
 
+import org.loralab.engine.io.BoundedFiles;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonElement;
@@ -47,10 +48,13 @@ public final class TextTokenizer implements AutoCloseable {
         Path cfgFile = dir.resolve("tokenizer_config.json");
         if (Files.isRegularFile(cfgFile)) {
             try {
-                cfg = JsonParser.parseString(Files.readString(cfgFile, StandardCharsets.UTF_8)).getAsJsonObject();
+                cfg = JsonParser.parseString(BoundedFiles.readText(cfgFile, BoundedFiles.LARGE_JSON_LIMIT)).getAsJsonObject();
             } catch (RuntimeException e) {
                 throw new IOException(cfgFile + ": not valid JSON: " + e.getMessage(), e);
             }
+        }
+        if (Files.size(json) > BoundedFiles.LARGE_JSON_LIMIT) {
+            throw new IOException(json + ": is " + Files.size(json) + " bytes, more than the " + BoundedFiles.LARGE_JSON_LIMIT + " allowed");
         }
         HuggingFaceTokenizer withSpecial;
         HuggingFaceTokenizer plain;

@@ -89,7 +89,7 @@ public final class LoraTrainer {
         AdamW optimizer = new AdamW(params, adapter.manager(), cfg.weightDecay());
         TrainerState state = new TrainerState();
         if (resume && checkpointDir != null && TrainerCheckpoint.exists(checkpointDir)) {
-            state = TrainerCheckpoint.restore(checkpointDir, adapter, optimizer, cfg, dataHash);
+            state = TrainerCheckpoint.restore(checkpointDir, adapter, model, optimizer, cfg, dataHash);
             listener.onProgress(state.globalStep, totalSteps(train.size()), "resumed at step " + state.globalStep);
         }
         int totalSteps = totalSteps(train.size());
@@ -124,7 +124,7 @@ public final class LoraTrainer {
                         state.nextBatch = b + cfg.gradientAccumulation();
                         state.epochLossSum = epochLossSum;
                         state.epochTokens = epochTokens;
-                        TrainerCheckpoint.save(checkpointDir, adapter, optimizer, state, cfg, dataHash);
+                        TrainerCheckpoint.save(checkpointDir, adapter, model, optimizer, state, cfg, dataHash);
                     }
                 }
                 double trainLoss = epochLossSum / Math.max(1, epochTokens);
@@ -137,7 +137,7 @@ public final class LoraTrainer {
                 state.epochLossSum = 0;
                 state.epochTokens = 0;
                 if (checkpointDir != null) {
-                    TrainerCheckpoint.save(checkpointDir, adapter, optimizer, state, cfg, dataHash);
+                    TrainerCheckpoint.save(checkpointDir, adapter, model, optimizer, state, cfg, dataHash);
                 }
                 if (stop) {
                     stoppedEarly = true;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.io.OutputTargets;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
@@ -45,6 +47,9 @@ public final class TrainLoraJob {
 
     public static Result run(Spec spec, List<TrainingExample> trainRows, List<TrainingExample> validationRows,
             TrainingListener listener) throws IOException {
+        OutputTargets.requireNotInput(spec.output(), "the adapter output", spec.baseModel(), spec.initAdapter());
+        AtomicFolders.requireWritable(spec.output(), spec.overwrite());
+        requireApart(spec.checkpointDir(), spec.output());
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, trainRows, validationRows, listener);
         }
@@ -61,7 +66,8 @@ public final class TrainLoraJob {
             long eos = eosId(spec.baseModel(), tokenizer);
             long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
             PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());
-            int maxLen = spec.training().maxSeqLength();
+            // never longer than the model's context: positions past it were never trained (and cost memory)
+            int maxLen = Math.min(spec.training().maxSeqLength(), model.config().maxPositionEmbeddings());
             List<EncodedExample> train = EncodedExample.encode(trainRows, prompts, eos, maxLen);
             List<EncodedExample> val = EncodedExample.encode(validationRows, prompts, eos, maxLen);
             int dropped = train.stream().mapToInt(EncodedExample::droppedDocumentTokens).sum();
@@ -91,6 +97,19 @@ public final class TrainLoraJob {
                 AdapterWriter.write(adapter, meta, spec.output(), spec.overwrite());
                 return new Result(spec.output(), result, adapter.parameterCount(), dropped);
             }
+        }
+    }
+
+    /** The checkpoint folder and the adapter output may neither coincide nor nest: one write would clobber the other. */
+    private static void requireApart(Path checkpointDir, Path output) throws IOException {
+        if (checkpointDir == null) {
+            return;
+        }
+        Path c = checkpointDir.toAbsolutePath().normalize();
+        Path o = output.toAbsolutePath().normalize();
+        if (c.startsWith(o) || o.startsWith(c)) {
+            throw new IllegalArgumentException("the checkpoint folder " + checkpointDir + " and the adapter output " + output
+                    + " must be separate folders, neither inside the other");
         }
     }
 

@@ -1,5 +1,11 @@
 package org.loralab.engine.train;
 
+import java.util.List;
+import java.util.ArrayList;
+import com.google.gson.JsonElement;
+import org.loralab.engine.model.ModelFingerprint;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.io.BoundedFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
@@ -28,6 +34,7 @@ final class TrainerCheckpoint {
     private static final String STATE = "trainer_state.json";
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String BEST = "best_weights.safetensors";
+    private static final String IDENTITY = "identity";
 
     private TrainerCheckpoint() {
     }
@@ -36,7 +43,7 @@ final class TrainerCheckpoint {
         return Files.exists(dir.resolve(FOLDER).resolve(STATE));
     }
 
-    static void save(Path dir, LoraAdapter adapter, AdamW optimizer, LoraTrainer.TrainerState s, TrainingConfig cfg,
+    static void save(Path dir, LoraAdapter adapter, CausalLM model, AdamW optimizer, LoraTrainer.TrainerState s, TrainingConfig cfg,
             String dataHash) throws IOException {
         AtomicFolders.write(dir.resolve(FOLDER), true, tmp -> {
             adapter.saveFiles(tmp);
@@ -72,15 +79,17 @@ final class TrainerCheckpoint {
             o.add("history", history);
             o.addProperty("training_config", cfg.toString());
             o.addProperty("data_hash", dataHash);
+            o.add(IDENTITY, identity(adapter, model));
             Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().serializeSpecialFloatingPointValues().create();
             Files.writeString(tmp.resolve(STATE), gson.toJson(o));
         });
     }
 
-    static LoraTrainer.TrainerState restore(Path dir, LoraAdapter adapter, AdamW optimizer, TrainingConfig cfg,
+    static LoraTrainer.TrainerState restore(Path dir, LoraAdapter adapter, CausalLM model, AdamW optimizer, TrainingConfig cfg,
             String dataHash) throws IOException {
-        Path folder = dir.resolve(FOLDER);
-        JsonObject o = JsonParser.parseString(Files.readString(folder.resolve(STATE))).getAsJsonObject();
+        Path folder = AtomicFolders.resolveForReading(dir.resolve(FOLDER));
+        JsonObject o = JsonParser.parseString(BoundedFiles.readText(folder.resolve(STATE), BoundedFiles.LARGE_JSON_LIMIT)).getAsJsonObject();
+        requireSameIdentity(folder, o.get(IDENTITY), identity(adapter, model));
         if (!cfg.toString().equals(o.get("training_config").getAsString())) {
             throw new IllegalArgumentException(folder + ": the checkpoint was made with other training settings ("
                     + o.get("training_config").getAsString() + "); resume with the same settings or start afresh");
@@ -115,6 +124,46 @@ final class TrainerCheckpoint {
                         h.get("validation_loss").isJsonNull() ? Double.NaN : h.get("validation_loss").getAsDouble()));
             }
             return s;
+        }
+    }
+
+    /**
+     * What the checkpoint's numbers belong to: the LoRA settings (rank, alpha, targets, rsLoRA,
+     * per-module patterns), the filter, and the base model's fingerprint. Weights from another
+     * rank, alpha or base model would resume into a scrambled adapter.
+     */
+    private static JsonObject identity(LoraAdapter adapter, CausalLM model) {
+        JsonObject lora = adapter.config().toPeftJson().deepCopy();
+        lora.remove("base_model_name_or_path"); // a moved model folder is the same model; the fingerprint says which
+        JsonObject id = new JsonObject();
+        id.add("lora", lora);
+        id.addProperty("task_filter", adapter.hasTaskFilter());
+        id.add("base_model", ModelFingerprint.of(model.config()).toJson());
+        return id;
+    }
+
+    private static void requireSameIdentity(Path folder, JsonElement saved, JsonObject now) {
+        if (saved == null || !saved.isJsonObject()) {
+            throw new IllegalArgumentException(folder + ": the checkpoint does not record its LoRA settings and base model "
+                    + "(made by an older version); start afresh");
+        }
+        List<String> differences = new ArrayList<>();
+        for (String part : now.keySet()) {
+            JsonElement was = saved.getAsJsonObject().get(part);
+            JsonElement is = now.get(part);
+            if (was != null && was.isJsonObject() && is.isJsonObject()) {
+                for (String key : is.getAsJsonObject().keySet()) {
+                    if (!is.getAsJsonObject().get(key).equals(was.getAsJsonObject().get(key))) {
+                        differences.add(part + "." + key + " " + was.getAsJsonObject().get(key) + " -> " + is.getAsJsonObject().get(key));
+                    }
+                }
+            } else if (!is.equals(was)) {
+                differences.add(part + " " + was + " -> " + is);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(folder + ": the checkpoint was made with other LoRA settings or another base model ("
+                    + String.join("; ", differences) + "); resume with the same ones or start afresh");
         }
     }
 

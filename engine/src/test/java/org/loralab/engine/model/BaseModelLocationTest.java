@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +42,10 @@ class BaseModelLocationTest {
             BaseModelLocation.requireModelFolder(got[0]);
             assertEquals(ModelConfig.load(got[0]).hiddenSize(), org.loralab.engine.demo.DemoBaseModel.HIDDEN);
             try (Stream<Path> s = Files.list(tmp)) {
-                assertEquals(1, s.count(), "temporary folders are cleaned up");
+                // visible: the model folder alone (a link to its hidden version, see AtomicFolders); no temporary folder left
+                List<String> names = s.map(p -> p.getFileName().toString()).toList();
+                assertEquals(1, names.stream().filter(n -> !n.startsWith(".")).count(), names.toString());
+                assertEquals(0, names.stream().filter(n -> n.contains(".tmp-")).count(), "temporary folders are cleaned up: " + names);
             }
         } finally {
             pool.shutdownNow();
@@ -58,5 +62,15 @@ class BaseModelLocationTest {
         assertThrows(IllegalArgumentException.class, () -> BaseModelLocation.resolve(" ", tmp));
         Path tiny = new TinyCheckpoint().write(tmp.resolve("tiny"));
         assertEquals(tiny, BaseModelLocation.resolve(tiny.toString(), tmp));
+    }
+
+    @Test
+    void aDamagedExtractedDemoModelIsNotReused() throws Exception {
+        Path first = BaseModelLocation.resolve("demo", tmp);
+        byte[] weights = Files.readAllBytes(first.resolve("model.safetensors"));
+        Files.write(first.resolve("model.safetensors"), new byte[] {1, 2, 3}); // damaged on disk since the last run
+        Path again = BaseModelLocation.resolve("demo", tmp);
+        assertEquals(first, again);
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(again.resolve("model.safetensors"))), "extracted afresh");
     }
 }
