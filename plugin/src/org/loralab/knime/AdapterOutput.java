@@ -5,6 +5,7 @@ import org.knime.core.data.filestore.FileStore;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.InvalidSettingsException;
 import org.loralab.engine.bank.AdapterReference;
+import org.loralab.engine.io.AtomicFolders;
 import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.port.AdapterPortObjectSpec;
 
@@ -57,7 +58,15 @@ public final class AdapterOutput {
         return setting;
     }
 
-    public AdapterPortObject portObject(final AdapterReference reference) {
-        return store == null ? new AdapterPortObject(reference) : new AdapterPortObject(reference, store);
+    /**
+     * The output port's object. An adapter kept in the workflow becomes a plain folder first: KNIME
+     * copies and exports file stores as they are, and nothing else writes there.
+     */
+    public AdapterPortObject portObject(final AdapterReference reference) throws java.io.IOException {
+        if (store == null) {
+            return new AdapterPortObject(reference);
+        }
+        AtomicFolders.makePlain(folder);
+        return new AdapterPortObject(reference, store);
     }
 }

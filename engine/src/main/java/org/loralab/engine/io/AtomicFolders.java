@@ -92,6 +92,22 @@ public final class AtomicFolders {
     }
 
     /**
+     * Makes {@code target} a plain folder if it is one of our version links: for a folder that
+     * travels as it is (a KNIME workflow's file store, which KNIME copies and exports), where a
+     * link to a hidden sibling may not survive and no other writer or reader shares the place.
+     */
+    public static void makePlain(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path version = versionBehind(abs);
+        if (version == null) {
+            return;
+        }
+        Files.delete(abs);
+        move(version, abs);
+        Files.deleteIfExists(abs.resolveSibling("." + abs.getFileName() + ".lock"));
+    }
+
+    /**
      * The folder a reader should open to see one consistent version: the current version behind
      * {@code dir}'s link (read every file through it, and a concurrent replacement cannot mix two
      * versions), or {@code dir} itself when it is no link.

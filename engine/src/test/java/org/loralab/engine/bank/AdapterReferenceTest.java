@@ -73,8 +73,8 @@ class AdapterReferenceTest {
         Path oldPlace = adapter(tmp.resolve("old/workflow/data/a"), 1);
         AdapterReference ref = AdapterReference.read(oldPlace, "knime://knime.workflow/data/a", null, null);
         Path newWorkflow = tmp.resolve("new/workflow");
-        Files.createDirectories(newWorkflow.resolve("data"));
-        Files.move(tmp.resolve("old/workflow/data/a"), newWorkflow.resolve("data/a"));
+        Files.createDirectories(newWorkflow.getParent());
+        Files.move(tmp.resolve("old/workflow"), newWorkflow); // the whole workflow folder moves
         AdapterReference.Resolver knime = s -> newWorkflow.resolve(s.substring("knime://knime.workflow/".length()));
         assertEquals(newWorkflow.resolve("data/a"), ref.locate(knime));
     }
