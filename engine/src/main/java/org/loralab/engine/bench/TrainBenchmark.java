@@ -44,6 +44,8 @@ public final class TrainBenchmark {
         Path modelDir = new TinyCheckpoint().hiddenSize(s.hidden()).layers(s.layers()).heads(s.heads(), s.kvHeads())
                 .intermediateSize(s.ff()).weightStd(0.02).seed(1).write(dir.resolve("model"));
         int threads = Runtime.getRuntime().availableProcessors();
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        int javaThreads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         System.out.printf("LoRA training benchmark: Llama-shaped, hidden %d, %d layers, %d/%d heads, MLP %d, vocab %d; "
                 + "LoRA r=%d on all 7 linear modules; batch %d x %d tokens (loss on the second half); float32, %d threads%n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.ff(), TinyCheckpoint.VOCAB_SIZE, s.rank(), s.batch(), s.seq(), threads);
@@ -96,6 +98,8 @@ public final class TrainBenchmark {
             report("PyTorch eager " + torch.get("torch").getAsString(), torchStep, tokens, flopsPerStep,
                     torch.get("matmul_flops").getAsDouble(), torch.get("peak_rss_mib").getAsDouble());
             System.out.printf("  ratio LoRA Lab / PyTorch tokens/s: %.2f%n", torchStep / javaStep);
+            System.out.printf("  threads: LoRA Lab %d (libtorch intra-op, MKL), PyTorch %d; PyTorch's BLAS: %s%n",
+                    javaThreads, torch.get("threads").getAsInt(), torch.get("blas").getAsString());
         }
     }
 
@@ -130,6 +134,8 @@ public final class TrainBenchmark {
         }
     }
 
+    private static final Path OPENBLAS_OPENMP = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp");
+
     private static JsonObject runTorch(String python, Setup s, int threads, Path dir) throws IOException, InterruptedException {
         Path script = dir.resolve("torch_lora_step.py");
         try (InputStream in = TrainBenchmark.class.getResourceAsStream("torch_lora_step.py")) {
@@ -139,9 +145,18 @@ public final class TrainBenchmark {
                 "--hidden", "" + s.hidden(), "--layers", "" + s.layers(), "--heads", "" + s.heads(), "--kv_heads", "" + s.kvHeads(),
                 "--ff", "" + s.ff(), "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--batch", "" + s.batch(), "--seq", "" + s.seq(),
                 "--rank", "" + s.rank(), "--steps", "" + s.steps(), "--threads", "" + threads));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Debian's python3-torch calls whatever libblas.so.3 the alternatives system picks, by default
+        // the single-threaded reference BLAS: a straw man. Load OpenBLAS's OpenMP build when installed
+        // (apt-get install libopenblas0-openmp) with the same thread count as the Java side.
+        if (Files.isDirectory(OPENBLAS_OPENMP)) {
+            pb.environment().merge("LD_LIBRARY_PATH", OPENBLAS_OPENMP.toString(), (old, add) -> add + ":" + old);
+        }
+        pb.environment().put("OMP_NUM_THREADS", "" + threads);
+        pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p = pb.start();
         } catch (IOException e) {
             System.out.println("  PyTorch eager: not measured (" + python + " cannot run: " + e.getMessage() + ")");
             return null;

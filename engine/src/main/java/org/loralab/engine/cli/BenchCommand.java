@@ -59,10 +59,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--prompt-tokens", defaultValue = "64") int promptTokens;
         @Option(names = "--new-tokens", defaultValue = "64") int newTokens;
         @Option(names = "--device", defaultValue = "auto") String device;
+        @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: its default, one per core)") int threads;
 
         @Override
         public Integer call() throws Exception {
-            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device);
+            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device, threads);
             return 0;
         }
     }
