@@ -14,6 +14,7 @@ import org.loralab.engine.generate.Generator;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
+import org.loralab.engine.progress.ProgressListener;
 
 /**
  * Generated tokens/s at batch 1 and batch 16 for a small Llama-shaped model, against the bound
@@ -53,7 +54,7 @@ public final class GenerateBenchmark {
             long[] wall = new long[1];
             StepProfile profile = StepProfile.of(() -> {
                 long t0 = System.nanoTime();
-                decode(model, prompts(1, promptTokens), steps);
+                decode(model, prompts(1, promptTokens), steps, ProgressListener.NONE);
                 wall[0] = System.nanoTime() - t0;
             }, dir);
             System.out.println("  batch 1 breakdown (PyTorch profiler, prefill included, " + steps + " steps): "
@@ -62,20 +63,26 @@ public final class GenerateBenchmark {
         System.out.printf("  peak RSS %.0f MiB%n", TrainBenchmark.peakRssKiB() / 1024.0);
     }
 
-    /** Milliseconds per greedy decoding step (prefill excluded) of {@code batch} random prompts, after a warm-up. */
+    /**
+     * Milliseconds per greedy decoding step of {@code batch} random prompts after a warm-up, from the
+     * first generated token to the last (the prefill, which yields the first, is left out).
+     */
     static double msPerStep(CausalLM model, int batch, int promptTokens, int newTokens) {
         List<long[]> prompts = prompts(batch, promptTokens);
-        decode(model, prompts, 4); // warm-up
-        long t0 = System.nanoTime();
-        decode(model, prompts, 1);
-        long prefill = System.nanoTime() - t0;
-        t0 = System.nanoTime();
-        decode(model, prompts, newTokens);
-        return (System.nanoTime() - t0 - prefill) / 1e6 / Math.max(1, newTokens - 1);
+        decode(model, prompts, 4, ProgressListener.NONE); // warm-up
+        long[] firstAndLast = new long[2];
+        decode(model, prompts, newTokens, new ProgressListener() {
+            @Override
+            public void onProgress(long done, long total, String message) {
+                firstAndLast[done == 1 ? 0 : 1] = System.nanoTime();
+            }
+        });
+        return (firstAndLast[1] - firstAndLast[0]) / 1e6 / Math.max(1, newTokens - 1);
     }
 
-    private static void decode(CausalLM model, List<long[]> prompts, int newTokens) {
-        new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L));
+    private static void decode(CausalLM model, List<long[]> prompts, int newTokens, ProgressListener listener) {
+        new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L),
+                listener);
     }
 
     private static List<long[]> prompts(int batch, int promptTokens) {

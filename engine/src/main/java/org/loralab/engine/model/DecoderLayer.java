@@ -1,7 +1,6 @@
 package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 
@@ -105,14 +104,14 @@ public final class DecoderLayer {
 
     /** Heads [from, to) of (b, heads, t, hd), a view. */
     private static NDArray heads(NDArray x, long from, long to) {
-        return x.get(new NDIndex().addAllDim().addSliceDim(from, to));
+        return Views.narrow(x, 1, from, to);
     }
 
     private NDArray mlp(NDArray x) {
         NDArray gu = gateUp.forward(x);
         long ff = gateUp.offset(1);
-        NDArray g = gu.get(new NDIndex().addEllipseDim().addSliceDim(0, ff));
-        NDArray u = gu.get(new NDIndex().addEllipseDim().addSliceDim(ff, gateUp.offset(2)));
+        NDArray g = Views.narrow(gu, -1, 0, ff);
+        NDArray u = Views.narrow(gu, -1, ff, gateUp.offset(2));
         return down.forward(Activation.sigmoid(g).mul(g).mul(u));
     }
 

@@ -92,7 +92,7 @@ final class FusedLinear {
         }
         NDList pieces = new NDList();
         for (int i = 0; i < parts.length; i++) {
-            NDArray piece = y.get(new NDIndex().addEllipseDim().addSliceDim(offsets[i], offsets[i + 1]));
+            NDArray piece = Views.narrow(y, -1, offsets[i], offsets[i + 1]);
             LinearLayer.Adapter a = parts[i].adapter();
             pieces.add(a == null ? piece : piece.add(a.delta(x)));
         }

@@ -57,8 +57,7 @@ public final class KvCache implements AutoCloseable {
         keys[layer].set(slot, k);
         values[layer].set(slot, v);
         lengths[layer] = end;
-        NDIndex filled = new NDIndex().addAllDim(2).addSliceDim(0, end);
-        return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
+        return new NDArray[] {Views.narrow(keys[layer], 2, 0, end), Views.narrow(values[layer], 2, 0, end)};
     }
 
     private NDArray ensureCapacity(NDArray buffer, NDArray added, long past, long end) {
