@@ -26,7 +26,8 @@ public final class GenerateBenchmark {
     private GenerateBenchmark() {
     }
 
-    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device, int threads) throws IOException {
+    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device, int threads, String python)
+            throws IOException, InterruptedException {
         if (threads > 0) {
             ai.djl.engine.Engine.getEngine("PyTorch");
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
@@ -43,12 +44,26 @@ public final class GenerateBenchmark {
                     model.dtype(), promptTokens, newTokens, ai.djl.pytorch.jni.JniUtils.getNumThreads());
             System.out.printf("  measured memory bandwidth (streaming sum of 1 GiB): %.1f GB/s -> batch-1 bound %.0f tokens/s%n",
                     bandwidth / 1e9, bandwidth / weightBytes);
+            int threadsUsed = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+            com.google.gson.JsonObject torch = python == null ? null : TorchEager.run(python, "torch_decode.py", dir, threadsUsed,
+                    List.of("--hidden", "" + hidden, "--layers", "" + layers, "--heads", "8", "--kv_heads", "4",
+                            "--ff", "" + hidden * 11 / 4, "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--prompt", "" + promptTokens,
+                            "--new", "" + newTokens));
             for (int batch : new int[] {1, 16}) {
                 double msPerStep = msPerStep(model, batch, promptTokens, newTokens);
                 double perSecond = batch * 1000 / msPerStep;
                 double bound = bandwidth / weightBytes * batch;
                 System.out.printf("  batch %2d: %6.0f generated tokens/s (%5.1f ms per step) = %4.1f%% of the bandwidth bound %.0f tokens/s%n",
                         batch, perSecond, msPerStep, 100 * perSecond / bound, bound);
+                if (torch != null) {
+                    double torchMs = torch.getAsJsonObject("ms_per_step").get("" + batch).getAsDouble();
+                    System.out.printf("            PyTorch eager %s: %6.0f tokens/s (%5.1f ms per step); LoRA Lab / PyTorch %.2f%n",
+                            torch.get("torch").getAsString(), batch * 1000 / torchMs, torchMs, torchMs / msPerStep);
+                }
+            }
+            if (torch != null) {
+                System.out.printf("  threads: LoRA Lab %d, PyTorch %d; PyTorch's BLAS: %s%n", threadsUsed,
+                        torch.get("threads").getAsInt(), torch.get("blas").getAsString());
             }
             int steps = Math.min(newTokens, 16);
             long[] wall = new long[1];

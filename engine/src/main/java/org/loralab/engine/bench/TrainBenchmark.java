@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,28 +55,7 @@ public final class TrainBenchmark {
                 LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(s.rank(), 2.0 * s.rank(), LoraConfig.ALL_LINEAR), false, 1)) {
             loraParams = adapter.parameterCount();
             frozenParams = frozenParameters(model.config());
-            Random r = new Random(0);
-            List<EncodedExample> data = new ArrayList<>();
-            for (int i = 0; i < s.batch() * s.steps(); i++) {
-                long[] ids = new long[s.seq()];
-                for (int k = 0; k < ids.length; k++) {
-                    ids[k] = r.nextInt(TinyCheckpoint.VOCAB_SIZE);
-                }
-                data.add(new EncodedExample(i, ids, s.seq() / 2, 0));
-            }
-            TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withLearningRate(1e-4).withBatch(s.batch(), 1)
-                    .withSchedule(LrSchedule.CONSTANT, 0).withRegularisation(0, 0).withMaxSeqLength(s.seq());
-            List<Double> times = new ArrayList<>();
-            long[] last = {System.nanoTime()};
-            new LoraTrainer(model, adapter, cfg, 256).train(data, List.of(), null, false, null, new TrainingListener() {
-                @Override
-                public void onStep(StepReport report) {
-                    long now = System.nanoTime();
-                    times.add((now - last[0]) / 1e9);
-                    last[0] = now;
-                }
-            });
-            javaStep = median(times.subList(Math.min(2, times.size() - 1), times.size()));
+            javaStep = stepSeconds(model, adapter, s);
             javaMatmul = matmulFlops(model.manager());
         }
         long javaPeak = peakRssKiB();
@@ -101,6 +77,32 @@ public final class TrainBenchmark {
             System.out.printf("  threads: LoRA Lab %d (libtorch intra-op, MKL), PyTorch %d; PyTorch's BLAS: %s%n",
                     javaThreads, torch.get("threads").getAsInt(), torch.get("blas").getAsString());
         }
+    }
+
+    /** Median seconds per training step (the first two left out) of random data shaped by {@code s}. */
+    static double stepSeconds(CausalLM model, LoraAdapter adapter, Setup s) throws IOException {
+        Random r = new Random(0);
+        List<EncodedExample> data = new ArrayList<>();
+        for (int i = 0; i < s.batch() * s.steps(); i++) {
+            long[] ids = new long[s.seq()];
+            for (int k = 0; k < ids.length; k++) {
+                ids[k] = r.nextInt(TinyCheckpoint.VOCAB_SIZE);
+            }
+            data.add(new EncodedExample(i, ids, s.seq() / 2, 0));
+        }
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withLearningRate(1e-4).withBatch(s.batch(), 1)
+                .withSchedule(LrSchedule.CONSTANT, 0).withRegularisation(0, 0).withMaxSeqLength(s.seq());
+        List<Double> times = new ArrayList<>();
+        long[] last = {System.nanoTime()};
+        new LoraTrainer(model, adapter, cfg, 256).train(data, List.of(), null, false, null, new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {
+                long now = System.nanoTime();
+                times.add((now - last[0]) / 1e9);
+                last[0] = now;
+            }
+        });
+        return median(times.subList(Math.min(2, times.size() - 1), times.size()));
     }
 
     private static void report(String who, double step, long tokens, double flopsPerStep, double matmul, double peakMiB) {
@@ -134,39 +136,11 @@ public final class TrainBenchmark {
         }
     }
 
-    private static final Path OPENBLAS_OPENMP = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp");
-
     private static JsonObject runTorch(String python, Setup s, int threads, Path dir) throws IOException, InterruptedException {
-        Path script = dir.resolve("torch_lora_step.py");
-        try (InputStream in = TrainBenchmark.class.getResourceAsStream("torch_lora_step.py")) {
-            Files.copy(in, script);
-        }
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(),
+        return TorchEager.run(python, "torch_lora_step.py", dir, threads, List.of(
                 "--hidden", "" + s.hidden(), "--layers", "" + s.layers(), "--heads", "" + s.heads(), "--kv_heads", "" + s.kvHeads(),
                 "--ff", "" + s.ff(), "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--batch", "" + s.batch(), "--seq", "" + s.seq(),
-                "--rank", "" + s.rank(), "--steps", "" + s.steps(), "--threads", "" + threads));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        // Debian's python3-torch calls whatever libblas.so.3 the alternatives system picks, by default
-        // the single-threaded reference BLAS: a straw man. Load OpenBLAS's OpenMP build when installed
-        // (apt-get install libopenblas0-openmp) with the same thread count as the Java side.
-        if (Files.isDirectory(OPENBLAS_OPENMP)) {
-            pb.environment().merge("LD_LIBRARY_PATH", OPENBLAS_OPENMP.toString(), (old, add) -> add + ":" + old);
-        }
-        pb.environment().put("OMP_NUM_THREADS", "" + threads);
-        pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            System.out.println("  PyTorch eager: not measured (" + python + " cannot run: " + e.getMessage() + ")");
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) {
-            System.out.println("  PyTorch eager: not measured (install Debian's python3-torch): " + out.lines().reduce((x, y) -> y).orElse(""));
-            return null;
-        }
-        return JsonParser.parseString(out.lines().reduce((x, y) -> y).orElseThrow()).getAsJsonObject();
+                "--rank", "" + s.rank(), "--steps", "" + s.steps()));
     }
 
     private static double median(List<Double> v) {
