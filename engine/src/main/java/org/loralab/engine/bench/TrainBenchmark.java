@@ -36,13 +36,16 @@ public final class TrainBenchmark {
     private TrainBenchmark() {
     }
 
-    public static void run(Setup s, String python) throws IOException, InterruptedException {
+    public static void run(Setup s, String python, int requestedThreads) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("loralab-bench-train");
         Path modelDir = new TinyCheckpoint().hiddenSize(s.hidden()).layers(s.layers()).heads(s.heads(), s.kvHeads())
                 .intermediateSize(s.ff()).weightStd(0.02).seed(1).write(dir.resolve("model"));
-        int threads = Runtime.getRuntime().availableProcessors();
         ai.djl.engine.Engine.getEngine("PyTorch");
+        if (requestedThreads > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(requestedThreads);
+        }
         int javaThreads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        int threads = javaThreads;
         System.out.printf("LoRA training benchmark: Llama-shaped, hidden %d, %d layers, %d/%d heads, MLP %d, vocab %d; "
                 + "LoRA r=%d on all 7 linear modules; batch %d x %d tokens (loss on the second half); float32, %d threads%n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.ff(), TinyCheckpoint.VOCAB_SIZE, s.rank(), s.batch(), s.seq(), threads);

@@ -44,10 +44,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rank", defaultValue = "8") int rank;
         @Option(names = "--steps", defaultValue = "8") int steps;
         @Option(names = "--python", defaultValue = "python3", description = "interpreter with torch for the comparison") String python;
+        @Option(names = "--threads", defaultValue = "0", description = "threads of both sides (0: libtorch's default, one per core)") int threads;
 
         @Override
         public Integer call() throws Exception {
-            TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python);
+            TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python, threads);
             return 0;
         }
     }

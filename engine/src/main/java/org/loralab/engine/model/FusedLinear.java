@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.core.Linear;
 
 /**
@@ -32,7 +31,7 @@ final class FusedLinear {
         this.builtFrom = new NDArray[parts.length];
         stack();
         for (int i = 0; i < parts.length; i++) {
-            NDArray view = weight.get(new NDIndex().addSliceDim(offsets[i], offsets[i + 1]));
+            NDArray view = Views.narrow(weight, 0, offsets[i], offsets[i + 1]);
             NDScope.unregister(view);
             view.setName(parts[i].weight().getName());
             parts[i].replaceWeight(view).close();
@@ -59,7 +58,8 @@ final class FusedLinear {
         }
     }
 
-    private synchronized void refreshIfReplaced() {
+    /** The stack, rebuilt first if a part's weight was replaced since; a consistent pair for this call. */
+    private synchronized NDArray[] current() {
         for (int i = 0; i < parts.length; i++) {
             if (parts[i].weight() != builtFrom[i]) {
                 // The old stack may still back part weights kept for unmerging: only our handle goes.
@@ -68,9 +68,10 @@ final class FusedLinear {
                     bias.close();
                 }
                 stack();
-                return;
+                break;
             }
         }
+        return new NDArray[] {weight, bias};
     }
 
     /** Start of part {@code i}'s columns in {@link #forward}'s output; {@code offset(parts)} is the width. */
@@ -80,9 +81,9 @@ final class FusedLinear {
 
     /** All parts' outputs side by side on the last axis, each with its own adapter's update added. */
     NDArray forward(NDArray x) {
-        refreshIfReplaced();
-        NDArray y = bias == null ? Linear.linear(x, weight).singletonOrThrow()
-                : Linear.linear(x, weight, bias).singletonOrThrow();
+        NDArray[] wb = current();
+        NDArray y = wb[1] == null ? Linear.linear(x, wb[0]).singletonOrThrow()
+                : Linear.linear(x, wb[0], wb[1]).singletonOrThrow();
         boolean adapted = false;
         for (LinearLayer p : parts) {
             adapted |= p.adapter() != null;
