@@ -14,6 +14,7 @@ import org.loralab.engine.generate.Generator;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
+import org.loralab.engine.progress.ProgressListener;
 
 /**
  * Generated tokens/s at batch 1 and batch 16 for a small Llama-shaped model, against the bound
@@ -25,7 +26,12 @@ public final class GenerateBenchmark {
     private GenerateBenchmark() {
     }
 
-    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device) throws IOException {
+    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device, int threads, String python)
+            throws IOException, InterruptedException {
+        if (threads > 0) {
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
         Path dir = Files.createTempDirectory("loralab-bench-generate");
         Path modelDir = new TinyCheckpoint().hiddenSize(hidden).layers(layers).heads(8, 4).intermediateSize(hidden * 11 / 4)
                 .weightStd(0.02).seed(1).write(dir.resolve("model"));
@@ -33,35 +39,78 @@ public final class GenerateBenchmark {
             long weightBytes = TrainBenchmark.frozenParameters(model.config()) * model.dtype().getNumOfBytes();
             double bandwidth = memoryBandwidth(model.manager());
             System.out.printf("Generation benchmark on %s: Llama-shaped, hidden %d, %d layers, %.1f M parameters "
-                    + "(%.0f MB of %s weights read per step); prompts of %d tokens, %d new tokens, greedy%n",
+                    + "(%.0f MB of %s weights read per step); prompts of %d tokens, %d new tokens, greedy, %d threads%n",
                     model.device(), hidden, layers, weightBytes / (double) model.dtype().getNumOfBytes() / 1e6, weightBytes / 1e6,
-                    model.dtype(), promptTokens, newTokens);
+                    model.dtype(), promptTokens, newTokens, ai.djl.pytorch.jni.JniUtils.getNumThreads());
             System.out.printf("  measured memory bandwidth (streaming sum of 1 GiB): %.1f GB/s -> batch-1 bound %.0f tokens/s%n",
                     bandwidth / 1e9, bandwidth / weightBytes);
-            Generator gen = new Generator(model);
-            GenerationConfig cfg = GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L);
-            Random r = new Random(3);
+            int threadsUsed = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+            com.google.gson.JsonObject torch = python == null ? null : TorchEager.run(python, "torch_decode.py", dir, threadsUsed,
+                    List.of("--hidden", "" + hidden, "--layers", "" + layers, "--heads", "8", "--kv_heads", "4",
+                            "--ff", "" + hidden * 11 / 4, "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--prompt", "" + promptTokens,
+                            "--new", "" + newTokens));
             for (int batch : new int[] {1, 16}) {
-                List<long[]> prompts = new ArrayList<>();
-                for (int i = 0; i < batch; i++) {
-                    long[] p = new long[promptTokens];
-                    for (int k = 0; k < p.length; k++) {
-                        p[k] = r.nextInt(256);
-                    }
-                    prompts.add(p);
-                }
-                gen.generate(prompts, GenerationConfig.greedy().maxNewTokens(4).eosTokenIds(List.of()).padTokenId(256L)); // warm-up
-                long t0 = System.nanoTime();
-                List<long[]> out = gen.generate(prompts, cfg);
-                double s = (System.nanoTime() - t0) / 1e9;
-                long tokens = out.stream().mapToLong(o -> o.length).sum();
-                double perSecond = tokens / s;
+                double msPerStep = msPerStep(model, batch, promptTokens, newTokens);
+                double perSecond = batch * 1000 / msPerStep;
                 double bound = bandwidth / weightBytes * batch;
                 System.out.printf("  batch %2d: %6.0f generated tokens/s (%5.1f ms per step) = %4.1f%% of the bandwidth bound %.0f tokens/s%n",
-                        batch, perSecond, 1000 * s / newTokens, 100 * perSecond / bound, bound);
+                        batch, perSecond, msPerStep, 100 * perSecond / bound, bound);
+                if (torch != null) {
+                    double torchMs = torch.getAsJsonObject("ms_per_step").get("" + batch).getAsDouble();
+                    System.out.printf("            PyTorch eager %s: %6.0f tokens/s (%5.1f ms per step); LoRA Lab / PyTorch %.2f%n",
+                            torch.get("torch").getAsString(), batch * 1000 / torchMs, torchMs, torchMs / msPerStep);
+                }
             }
+            if (torch != null) {
+                System.out.printf("  threads: LoRA Lab %d, PyTorch %d; PyTorch's BLAS: %s%n", threadsUsed,
+                        torch.get("threads").getAsInt(), torch.get("blas").getAsString());
+            }
+            int steps = Math.min(newTokens, 16);
+            long[] wall = new long[1];
+            StepProfile profile = StepProfile.of(() -> {
+                long t0 = System.nanoTime();
+                decode(model, prompts(1, promptTokens), steps, ProgressListener.NONE);
+                wall[0] = System.nanoTime() - t0;
+            }, dir);
+            System.out.println("  batch 1 breakdown (PyTorch profiler, prefill included, " + steps + " steps): "
+                    + profile.summary(wall[0] / 1e3, steps, 5));
         }
         System.out.printf("  peak RSS %.0f MiB%n", TrainBenchmark.peakRssKiB() / 1024.0);
+    }
+
+    /**
+     * Milliseconds per greedy decoding step of {@code batch} random prompts after a warm-up, from the
+     * first generated token to the last (the prefill, which yields the first, is left out).
+     */
+    static double msPerStep(CausalLM model, int batch, int promptTokens, int newTokens) {
+        List<long[]> prompts = prompts(batch, promptTokens);
+        decode(model, prompts, 4, ProgressListener.NONE); // warm-up
+        long[] firstAndLast = new long[2];
+        decode(model, prompts, newTokens, new ProgressListener() {
+            @Override
+            public void onProgress(long done, long total, String message) {
+                firstAndLast[done == 1 ? 0 : 1] = System.nanoTime();
+            }
+        });
+        return (firstAndLast[1] - firstAndLast[0]) / 1e6 / Math.max(1, newTokens - 1);
+    }
+
+    private static void decode(CausalLM model, List<long[]> prompts, int newTokens, ProgressListener listener) {
+        new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L),
+                listener);
+    }
+
+    private static List<long[]> prompts(int batch, int promptTokens) {
+        Random r = new Random(3);
+        List<long[]> prompts = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            long[] p = new long[promptTokens];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = r.nextInt(256);
+            }
+            prompts.add(p);
+        }
+        return prompts;
     }
 
     /** Bytes per second of a full read of a 1 GiB float32 array (the best case for reading weights). */

@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +36,16 @@ public final class TrainBenchmark {
     private TrainBenchmark() {
     }
 
-    public static void run(Setup s, String python) throws IOException, InterruptedException {
+    public static void run(Setup s, String python, int requestedThreads) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("loralab-bench-train");
         Path modelDir = new TinyCheckpoint().hiddenSize(s.hidden()).layers(s.layers()).heads(s.heads(), s.kvHeads())
                 .intermediateSize(s.ff()).weightStd(0.02).seed(1).write(dir.resolve("model"));
-        int threads = Runtime.getRuntime().availableProcessors();
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        if (requestedThreads > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(requestedThreads);
+        }
+        int javaThreads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        int threads = javaThreads;
         System.out.printf("LoRA training benchmark: Llama-shaped, hidden %d, %d layers, %d/%d heads, MLP %d, vocab %d; "
                 + "LoRA r=%d on all 7 linear modules; batch %d x %d tokens (loss on the second half); float32, %d threads%n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.ff(), TinyCheckpoint.VOCAB_SIZE, s.rank(), s.batch(), s.seq(), threads);
@@ -56,28 +58,7 @@ public final class TrainBenchmark {
                 LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(s.rank(), 2.0 * s.rank(), LoraConfig.ALL_LINEAR), false, 1)) {
             loraParams = adapter.parameterCount();
             frozenParams = frozenParameters(model.config());
-            Random r = new Random(0);
-            List<EncodedExample> data = new ArrayList<>();
-            for (int i = 0; i < s.batch() * s.steps(); i++) {
-                long[] ids = new long[s.seq()];
-                for (int k = 0; k < ids.length; k++) {
-                    ids[k] = r.nextInt(TinyCheckpoint.VOCAB_SIZE);
-                }
-                data.add(new EncodedExample(i, ids, s.seq() / 2, 0));
-            }
-            TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withLearningRate(1e-4).withBatch(s.batch(), 1)
-                    .withSchedule(LrSchedule.CONSTANT, 0).withRegularisation(0, 0).withMaxSeqLength(s.seq());
-            List<Double> times = new ArrayList<>();
-            long[] last = {System.nanoTime()};
-            new LoraTrainer(model, adapter, cfg, 256).train(data, List.of(), null, false, null, new TrainingListener() {
-                @Override
-                public void onStep(StepReport report) {
-                    long now = System.nanoTime();
-                    times.add((now - last[0]) / 1e9);
-                    last[0] = now;
-                }
-            });
-            javaStep = median(times.subList(Math.min(2, times.size() - 1), times.size()));
+            javaStep = stepSeconds(model, adapter, s);
             javaMatmul = matmulFlops(model.manager());
         }
         long javaPeak = peakRssKiB();
@@ -96,7 +77,35 @@ public final class TrainBenchmark {
             report("PyTorch eager " + torch.get("torch").getAsString(), torchStep, tokens, flopsPerStep,
                     torch.get("matmul_flops").getAsDouble(), torch.get("peak_rss_mib").getAsDouble());
             System.out.printf("  ratio LoRA Lab / PyTorch tokens/s: %.2f%n", torchStep / javaStep);
+            System.out.printf("  threads: LoRA Lab %d (libtorch intra-op, MKL), PyTorch %d; PyTorch's BLAS: %s%n",
+                    javaThreads, torch.get("threads").getAsInt(), torch.get("blas").getAsString());
         }
+    }
+
+    /** Median seconds per training step (the first two left out) of random data shaped by {@code s}. */
+    static double stepSeconds(CausalLM model, LoraAdapter adapter, Setup s) throws IOException {
+        Random r = new Random(0);
+        List<EncodedExample> data = new ArrayList<>();
+        for (int i = 0; i < s.batch() * s.steps(); i++) {
+            long[] ids = new long[s.seq()];
+            for (int k = 0; k < ids.length; k++) {
+                ids[k] = r.nextInt(TinyCheckpoint.VOCAB_SIZE);
+            }
+            data.add(new EncodedExample(i, ids, s.seq() / 2, 0));
+        }
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withLearningRate(1e-4).withBatch(s.batch(), 1)
+                .withSchedule(LrSchedule.CONSTANT, 0).withRegularisation(0, 0).withMaxSeqLength(s.seq());
+        List<Double> times = new ArrayList<>();
+        long[] last = {System.nanoTime()};
+        new LoraTrainer(model, adapter, cfg, 256).train(data, List.of(), null, false, null, new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {
+                long now = System.nanoTime();
+                times.add((now - last[0]) / 1e9);
+                last[0] = now;
+            }
+        });
+        return median(times.subList(Math.min(2, times.size() - 1), times.size()));
     }
 
     private static void report(String who, double step, long tokens, double flopsPerStep, double matmul, double peakMiB) {
@@ -131,27 +140,10 @@ public final class TrainBenchmark {
     }
 
     private static JsonObject runTorch(String python, Setup s, int threads, Path dir) throws IOException, InterruptedException {
-        Path script = dir.resolve("torch_lora_step.py");
-        try (InputStream in = TrainBenchmark.class.getResourceAsStream("torch_lora_step.py")) {
-            Files.copy(in, script);
-        }
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(),
+        return TorchEager.run(python, "torch_lora_step.py", dir, threads, List.of(
                 "--hidden", "" + s.hidden(), "--layers", "" + s.layers(), "--heads", "" + s.heads(), "--kv_heads", "" + s.kvHeads(),
                 "--ff", "" + s.ff(), "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--batch", "" + s.batch(), "--seq", "" + s.seq(),
-                "--rank", "" + s.rank(), "--steps", "" + s.steps(), "--threads", "" + threads));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            System.out.println("  PyTorch eager: not measured (" + python + " cannot run: " + e.getMessage() + ")");
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) {
-            System.out.println("  PyTorch eager: not measured (install Debian's python3-torch): " + out.lines().reduce((x, y) -> y).orElse(""));
-            return null;
-        }
-        return JsonParser.parseString(out.lines().reduce((x, y) -> y).orElseThrow()).getAsJsonObject();
+                "--rank", "" + s.rank(), "--steps", "" + s.steps()));
     }
 
     private static double median(List<Double> v) {

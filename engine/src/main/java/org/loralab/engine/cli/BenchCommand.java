@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class, BenchCommand.Amp.class})
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class, BenchCommand.Scaling.class,
+                BenchCommand.Amp.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -43,10 +44,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rank", defaultValue = "8") int rank;
         @Option(names = "--steps", defaultValue = "8") int steps;
         @Option(names = "--python", defaultValue = "python3", description = "interpreter with torch for the comparison") String python;
+        @Option(names = "--threads", defaultValue = "0", description = "threads of both sides (0: libtorch's default, one per core)") int threads;
 
         @Override
         public Integer call() throws Exception {
-            TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python);
+            TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python, threads);
             return 0;
         }
     }
@@ -59,10 +61,24 @@ final class BenchCommand implements Runnable {
         @Option(names = "--prompt-tokens", defaultValue = "64") int promptTokens;
         @Option(names = "--new-tokens", defaultValue = "64") int newTokens;
         @Option(names = "--device", defaultValue = "auto") String device;
+        @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: its default, one per core)") int threads;
+        @Option(names = "--python", description = "interpreter with torch to time the same decoding in PyTorch eager") String python;
 
         @Override
         public Integer call() throws Exception {
-            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device);
+            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device, threads, python);
+            return 0;
+        }
+    }
+
+    @Command(name = "scaling", mixinStandardHelpOptions = true,
+            description = "Decode and training time against hidden size and sequence length (to estimate a real model).")
+    static final class Scaling implements Callable<Integer> {
+        @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: its default, one per core)") int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            org.loralab.engine.bench.ScalingBenchmark.run(threads);
             return 0;
         }
     }

@@ -81,7 +81,7 @@ final class BeamSearch {
         }
         boolean[] done = new boolean[b];
 
-        try (DecodeSession session = new DecodeSession(model, expanded, pad)) {
+        try (DecodeSession session = new DecodeSession(model, expanded, pad, cfg.maxNewTokens())) {
             NDArray logits = session.prefill();
             int vocab = (int) logits.getShape().get(1);
             for (int step = 0; step < cfg.maxNewTokens(); step++) {

@@ -23,10 +23,12 @@ final class DecodeSession implements AutoCloseable {
     private final long[] nextPosition;
     private NDArray keyMask; // (batch, positions so far), int64 1/0
 
-    DecodeSession(CausalLM model, List<long[]> prompts, long padId) {
+    /** @param newTokens how many tokens will follow the prompts at most (sizes the KV cache) */
+    DecodeSession(CausalLM model, List<long[]> prompts, long padId, int newTokens) {
         this.model = model;
         this.manager = model.manager().newSubManager();
-        this.cache = model.newCache();
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        this.cache = model.newCache(Math.max(1, (long) longest + newTokens));
         this.prompts = prompts;
         this.padId = padId;
         this.nextPosition = new long[prompts.size()];

@@ -84,7 +84,7 @@ public final class Generator {
         }
         boolean[] finished = new boolean[b];
         long pad = padId(cfg);
-        try (DecodeSession session = new DecodeSession(model, prompts, pad)) {
+        try (DecodeSession session = new DecodeSession(model, prompts, pad, cfg.maxNewTokens())) {
             NDArray logits = session.prefill();
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 listener.checkCancelled();

@@ -29,6 +29,7 @@ public final class CausalLM implements AutoCloseable {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final Rotary rotary;
+    private final DecoderLayer.Constants constants;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, NDArray embedTokens,
             List<DecoderLayer> layers, NDArray finalNorm, NDArray lmHead) {
@@ -39,7 +40,10 @@ public final class CausalLM implements AutoCloseable {
         this.layers = layers;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
-        this.rotary = new Rotary(manager, config.rope());
+        this.rotary = new Rotary(manager, config.rope(), config.headDim(), dtype);
+        this.constants = new DecoderLayer.Constants(
+                NativeArrays.scalar(manager, config.rmsNormEps(), DataType.FLOAT32),
+                NativeArrays.scalar(manager, 1.0 / Math.sqrt(config.headDim()), DataType.FLOAT32));
     }
 
     /** Loads config.json and the safetensors weights of {@code dir}. */
@@ -133,7 +137,7 @@ public final class CausalLM implements AutoCloseable {
             if (lastPositionOnly) {
                 x = x.get(":, -1:, :");
             }
-            NDArray logits = DecoderLayer.rmsNorm(x, finalNorm, config.rmsNormEps());
+            NDArray logits = DecoderLayer.rmsNorm(x, finalNorm, constants.eps());
             logits = ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
             NDScope.unregister(logits);
             scope.suppressNotUsedWarning();
@@ -156,7 +160,7 @@ public final class CausalLM implements AutoCloseable {
             afterEach.accept(x, 0);
         }
         for (int l = 0; l < layers.size(); l++) {
-            x = layers.get(l).forward(x, angles, bias, cache, config, config.rmsNormEps());
+            x = layers.get(l).forward(x, rotary, angles, bias, cache, config, constants);
             if (afterEach != null) {
                 afterEach.accept(x, l + 1);
             }
@@ -262,6 +266,11 @@ public final class CausalLM implements AutoCloseable {
 
     public KvCache newCache() {
         return new KvCache(layers.size());
+    }
+
+    /** A cache preallocated for {@code capacity} positions (prompt plus new tokens). */
+    public KvCache newCache(long capacity) {
+        return new KvCache(layers.size(), capacity);
     }
 
     @Override

@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 
-/** One pre-norm transformer block: grouped-query self-attention then a SwiGLU MLP. */
+/**
+ * One pre-norm transformer block: grouped-query self-attention then a SwiGLU MLP. q/k/v and
+ * gate/up each run as one fused matmul ({@link FusedLinear}); the separate projections remain for
+ * adapters, merging and saving.
+ */
 public final class DecoderLayer {
 
     final int index;
@@ -19,6 +23,8 @@ public final class DecoderLayer {
     final LinearLayer gate;
     final LinearLayer up;
     final LinearLayer down;
+    private final FusedLinear qkv;
+    private final FusedLinear gateUp;
 
     DecoderLayer(int index, NDArray inputNorm, NDArray postAttentionNorm, LinearLayer q, LinearLayer k,
             LinearLayer v, LinearLayer o, NDArray qNorm, NDArray kNorm, LinearLayer gate, LinearLayer up,
@@ -35,6 +41,8 @@ public final class DecoderLayer {
         this.gate = gate;
         this.up = up;
         this.down = down;
+        this.qkv = new FusedLinear(q, k, v);
+        this.gateUp = new FusedLinear(gate, up);
     }
 
     /** The linear layers in HF order, for adapters to find by module name. */
@@ -42,28 +50,33 @@ public final class DecoderLayer {
         return new LinearLayer[] {q, k, v, o, gate, up, down};
     }
 
-    NDArray forward(NDArray x, Rotary.Angles angles, NDArray attentionBias, KvCache cache, ModelConfig cfg, double eps) {
-        NDArray h = x.add(attention(rmsNorm(x, inputNorm, eps), angles, attentionBias, cache, cfg, eps));
-        return h.add(mlp(rmsNorm(h, postAttentionNorm, eps)));
+    NDArray forward(NDArray x, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
+            ModelConfig cfg, Constants c) {
+        NDArray h = x.add(attention(rmsNorm(x, inputNorm, c.eps()), rotary, angles, attentionBias, cache, cfg, c));
+        return h.add(mlp(rmsNorm(h, postAttentionNorm, c.eps())));
     }
 
-    private NDArray attention(NDArray x, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
-            ModelConfig cfg, double eps) {
+    private NDArray attention(NDArray x, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
+            ModelConfig cfg, Constants c) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int heads = cfg.numHeads();
         int kvHeads = cfg.numKvHeads();
         int hd = cfg.headDim();
 
-        NDArray qh = q.forward(x).reshape(b, t, heads, hd);
-        NDArray kh = k.forward(x).reshape(b, t, kvHeads, hd);
-        NDArray vh = v.forward(x).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        // (b, heads + 2 kv, t, hd): q heads, then k heads, then v heads.
+        NDArray all = qkv.forward(x).reshape(b, t, heads + 2L * kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray qh;
+        NDArray kh;
         if (qNorm != null) {
-            qh = rmsNorm(qh, qNorm, eps);
-            kh = rmsNorm(kh, kNorm, eps);
+            qh = rotary.apply(rmsNorm(heads(all, 0, heads), qNorm, c.eps()), angles);
+            kh = rotary.apply(rmsNorm(heads(all, heads, heads + kvHeads), kNorm, c.eps()), angles);
+        } else {
+            NDArray qk = rotary.apply(heads(all, 0, heads + kvHeads), angles); // one rotation for q and k
+            qh = heads(qk, 0, heads);
+            kh = heads(qk, heads, heads + kvHeads);
         }
-        qh = Rotary.apply(qh.transpose(0, 2, 1, 3), angles);
-        kh = Rotary.apply(kh.transpose(0, 2, 1, 3), angles);
+        NDArray vh = heads(all, heads + kvHeads, heads + 2L * kvHeads);
 
         NDArray keys = kh;
         NDArray values = vh;
@@ -74,32 +87,45 @@ public final class DecoderLayer {
         }
         long s = keys.getShape().get(2);
         int groups = heads / kvHeads;
-        // Grouped-query attention without copying k/v: query heads of one group share a kv head.
-        NDArray q5 = qh.reshape(b, kvHeads, groups, t, hd);
-        NDArray k5 = keys.expandDims(2).transpose(0, 1, 2, 4, 3);
-        NDArray scores = NativeArrays.times(q5.matMul(k5).toType(DataType.FLOAT32, false), 1.0 / Math.sqrt(hd))
+        // Grouped-query attention as plain batched matmuls over kv heads: the query heads of one
+        // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
+        NDArray qg = qh.reshape(b, kvHeads, (long) groups * t, hd);
+        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+                .mul(c.attentionScale())
+                .reshape(b, kvHeads, groups, t, s)
                 .add(attentionBias);
-        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
-        NDArray out = probs.matMul(values.expandDims(2)) // (b, kv, g, t, hd)
+        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false).reshape(b, kvHeads, (long) groups * t, s);
+        NDArray out = probs.matMul(values) // (b, kv, g * t, hd)
                 .reshape(b, heads, t, hd)
                 .transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) heads * hd);
         return o.forward(out);
     }
 
+    /** Heads [from, to) of (b, heads, t, hd), a view. */
+    private static NDArray heads(NDArray x, long from, long to) {
+        return Views.narrow(x, 1, from, to);
+    }
+
     private NDArray mlp(NDArray x) {
-        NDArray g = gate.forward(x);
-        return down.forward(Activation.sigmoid(g).mul(g).mul(up.forward(x)));
+        NDArray gu = gateUp.forward(x);
+        long ff = gateUp.offset(1);
+        NDArray g = Views.narrow(gu, -1, 0, ff);
+        NDArray u = Views.narrow(gu, -1, ff, gateUp.offset(2));
+        return down.forward(Activation.sigmoid(g).mul(g).mul(u));
     }
 
     /** RMSNorm over the last axis in float32, scaled in the input's dtype, as HF's LlamaRMSNorm. */
-    static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+    static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
         NDArray xf = x.toType(DataType.FLOAT32, false);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
-        NDArray normed;
-        try (NDArray epsilon = NativeArrays.scalar(x.getManager(), eps, DataType.FLOAT32)) {
-            normed = xf.div(variance.add(epsilon).sqrt());
-        }
+        NDArray normed = xf.div(variance.add(eps).sqrt());
         return normed.toType(x.getDataType(), false).mul(weight);
     }
+
+    /**
+     * Scalars every layer uses, created once per model in memory PyTorch owns (safe under
+     * autograd, see {@link NativeArrays#scalar}): the RMSNorm epsilon and 1/sqrt(head_dim), float32.
+     */
+    record Constants(NDArray eps, NDArray attentionScale) {}
 }

@@ -1,43 +1,79 @@
 package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer seen so far, shape (batch, kv_heads, seq, head_dim) each. The
- * cache owns its arrays: they outlive the per-step scope of the forward pass and are closed when
- * replaced or when the cache closes.
+ * Keys and values of every layer seen so far, shape (batch, kv_heads, seq, head_dim) each, kept in
+ * buffers allocated once for {@code capacity} positions: each step writes its new positions in
+ * place and attention reads a view of the filled prefix, so decoding copies nothing that was cached
+ * before (concatenating every step copies O(T^2)). A step past the capacity grows the buffers
+ * (doubling, one copy). The cache owns its buffers; they outlive the per-step scope of the forward
+ * pass and are closed when replaced or when the cache closes.
  */
 public final class KvCache implements AutoCloseable {
 
+    private static final int DEFAULT_CAPACITY = 64;
+
     private final NDArray[] keys;
     private final NDArray[] values;
+    private final long[] lengths;
+    private final long initialCapacity;
 
     public KvCache(int numLayers) {
+        this(numLayers, DEFAULT_CAPACITY);
+    }
+
+    /** A cache that holds {@code capacity} positions before it has to grow. */
+    public KvCache(int numLayers, long capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
+        }
         keys = new NDArray[numLayers];
         values = new NDArray[numLayers];
+        lengths = new long[numLayers];
+        initialCapacity = capacity;
     }
 
     /** Number of positions cached. */
     public long length() {
-        return keys[0] == null ? 0 : keys[0].getShape().get(2);
+        return lengths[0];
     }
 
+    /** Positions the buffers hold before they grow. */
+    public long capacity() {
+        return keys[0] == null ? initialCapacity : keys[0].getShape().get(2);
+    }
+
+    /** Writes {@code k}, {@code v} (batch, kv_heads, t, head_dim) after the cached positions; returns views of all. */
     NDArray[] append(int layer, NDArray k, NDArray v) {
-        keys[layer] = extend(keys[layer], k);
-        values[layer] = extend(values[layer], v);
-        return new NDArray[] {keys[layer], values[layer]};
+        long past = lengths[layer];
+        long end = past + k.getShape().get(2);
+        keys[layer] = ensureCapacity(keys[layer], k, past, end);
+        values[layer] = ensureCapacity(values[layer], v, past, end);
+        NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(past, end);
+        keys[layer].set(slot, k);
+        values[layer].set(slot, v);
+        lengths[layer] = end;
+        return new NDArray[] {Views.narrow(keys[layer], 2, 0, end), Views.narrow(values[layer], 2, 0, end)};
     }
 
-    private static NDArray extend(NDArray old, NDArray added) {
-        NDArray result = old == null ? added : NDArrays.concat(new NDList(old, added), 2);
-        NDScope.unregister(result);
-        if (old != null) {
-            old.close();
+    private NDArray ensureCapacity(NDArray buffer, NDArray added, long past, long end) {
+        long have = buffer == null ? 0 : buffer.getShape().get(2);
+        if (end <= have) {
+            return buffer;
         }
-        return result;
+        long capacity = Math.max(end, buffer == null ? initialCapacity : 2 * have);
+        Shape s = added.getShape();
+        NDArray grown = added.getManager().zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), added.getDataType());
+        NDScope.unregister(grown);
+        if (buffer != null) {
+            grown.set(new NDIndex().addAllDim(2).addSliceDim(0, past), buffer.get(new NDIndex().addAllDim(2).addSliceDim(0, past)));
+            buffer.close();
+        }
+        return grown;
     }
 
     /** Reorders the batch rows (beam search): row i becomes old row {@code rows[i]}. */
@@ -67,6 +103,7 @@ public final class KvCache implements AutoCloseable {
                 keys[i] = null;
                 values[i] = null;
             }
+            lengths[i] = 0;
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /** Rotary position embedding in the rotate-half layout used by HF Llama and Qwen checkpoints. */
 final class Rotary {
@@ -13,9 +14,21 @@ final class Rotary {
     record Angles(NDArray cos, NDArray sin) {}
 
     private final NDArray inverseFrequencies; // (head_dim / 2), float32
+    private final NDArray rotateHalf; // (head_dim, head_dim) of 0 and +-1: x @ R = cat(-x2, x1), exactly
 
-    Rotary(NDManager manager, RopeConfig rope) {
+    Rotary(NDManager manager, RopeConfig rope, int headDim, DataType dtype) {
         this.inverseFrequencies = NativeArrays.copy(manager.create(rope.inverseFrequencies()));
+        float[] r = new float[headDim * headDim];
+        int half = headDim / 2;
+        for (int k = 0; k < half; k++) {
+            r[(k + half) * headDim + k] = -1f; // out[k] = -x[k + half]
+            r[k * headDim + k + half] = 1f; // out[k + half] = x[k]
+        }
+        NDArray matrix = NativeArrays.copy(manager.create(r, new Shape(headDim, headDim)));
+        this.rotateHalf = matrix.toType(dtype, false);
+        if (rotateHalf != matrix) {
+            matrix.close();
+        }
     }
 
     Angles angles(NDArray positions, DataType dtype) {
@@ -27,10 +40,11 @@ final class Rotary {
         return new Angles(emb.cos().toType(dtype, false), emb.sin().toType(dtype, false));
     }
 
-    /** x * cos + rotate_half(x) * sin, with x of shape (batch, heads, seq, head_dim). */
-    static NDArray apply(NDArray x, Angles a) {
-        NDList halves = x.split(2, x.getShape().dimension() - 1);
-        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
-        return x.mul(a.cos()).add(rotated.mul(a.sin()));
+    /**
+     * x * cos + rotate_half(x) * sin, with x of shape (batch, heads, seq, head_dim); rotate_half is
+     * one matmul with a signed permutation (each output is one input, negated or not: exact).
+     */
+    NDArray apply(NDArray x, Angles a) {
+        return x.mul(a.cos()).add(x.matMul(rotateHalf).mul(a.sin()));
     }
 }

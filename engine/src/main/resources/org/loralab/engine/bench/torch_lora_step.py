@@ -112,7 +112,17 @@ t0 = time.perf_counter()
 for _ in range(20):
     m1 @ m2
 matmul = 20 * 2 * n ** 3 / (time.perf_counter() - t0)
+
+
+def blas_library():
+    # The BLAS actually mapped into this process (Debian's torch links libblas.so.3 via alternatives).
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    return ", ".join(sorted(libs)) or "unknown"
+
+
 steady = sorted(times[2:]) if len(times) > 3 else sorted(times)
 print(json.dumps({"torch": torch.__version__, "step_seconds": steady[len(steady) // 2],
                   "peak_rss_mib": peak_rss_mib(),
-                  "matmul_flops": matmul, "loss": float(loss)}))
+                  "matmul_flops": matmul, "loss": float(loss),
+                  "threads": torch.get_num_threads(), "blas": blas_library()}))

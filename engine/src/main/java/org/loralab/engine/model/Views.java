@@ -1,0 +1,22 @@
+package org.loralab.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Views without copying, straight through libtorch's {@code Tensor::slice}: DJL's
+ * {@code get(NDIndex)} parses and dispatches an index in Java first, which costs about three times
+ * the native call on the decode path (hundreds of views per step).
+ */
+final class Views {
+
+    private Views() {
+    }
+
+    /** Elements [from, to) of axis {@code axis} (negative counts from the end), a view. */
+    static NDArray narrow(NDArray x, int axis, long from, long to) {
+        int a = axis < 0 ? x.getShape().dimension() + axis : axis;
+        return JniUtils.slice((PtNDArray) x, a, from, to, 1);
+    }
+}
