@@ -141,7 +141,7 @@ public final class AtomicFolders {
         }
         Path to = Files.readSymbolicLink(link);
         String expected = "." + link.getFileName() + VERSION;
-        if (to.getNameCount() != 1 || !to.toString().startsWith(expected)) {
+        if (to.getNameCount() != 1 || !isOwn(to.toString(), expected)) {
             return null;
         }
         return link.resolveSibling(to);
@@ -177,9 +177,27 @@ public final class AtomicFolders {
         String prefix = "." + target.getFileName() + VERSION;
         long cutoff = System.currentTimeMillis() - graceMillis();
         try (Stream<Path> s = Files.list(target.getParent())) {
-            for (Path v : s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.equals(current)).toList()) {
+            for (Path v : s.filter(p -> isOwn(p.getFileName().toString(), prefix) && !p.equals(current)).toList()) {
                 if (current == null || modified(v) < cutoff) {
                     deleteRecursively(v);
+                }
+            }
+        }
+        deleteLeftoversOfKilledWriters(target);
+    }
+
+    /**
+     * Links and set-aside folders are made only under the lock, so any found now belong to a writer
+     * that was killed; a temporary folder untouched for a day is one whose writer died too.
+     */
+    private static void deleteLeftoversOfKilledWriters(Path target) throws IOException {
+        String name = "." + target.getFileName();
+        long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
+        try (Stream<Path> s = Files.list(target.getParent())) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (isOwn(n, name + ".link-") || isOwn(n, name + ".old-") || isOwn(n, name + ".tmp-") && modified(p) < dayAgo) {
+                    deleteRecursively(p);
                 }
             }
         }
@@ -189,6 +207,13 @@ public final class AtomicFolders {
     static long graceMillis() {
         return Long.getLong("loralab.atomicGraceMillis", 60_000L);
     }
+
+    /** {@code prefix} plus a UUID and nothing more: the folder "a.v-b" has its own versions, never "a"'s. */
+    private static boolean isOwn(String fileName, String prefix) {
+        return fileName.startsWith(prefix) && UUID_TEXT.matcher(fileName.substring(prefix.length())).matches();
+    }
+
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private static long modified(Path p) {
         try {
@@ -217,7 +242,7 @@ public final class AtomicFolders {
             if (version != null) {
                 String prefix = "." + dir.getFileName() + VERSION;
                 try (Stream<Path> s = Files.list(dir.toAbsolutePath().getParent())) {
-                    for (Path v : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                    for (Path v : s.filter(p -> isOwn(p.getFileName().toString(), prefix)).toList()) {
                         deleteRecursively(v);
                     }
                 }

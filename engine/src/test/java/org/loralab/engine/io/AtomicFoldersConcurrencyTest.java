@@ -72,7 +72,7 @@ class AtomicFoldersConcurrencyTest {
 
     private long versions(Path parent) throws IOException {
         try (Stream<Path> s = Files.list(parent)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".target.v-")).count();
+            return s.filter(p -> p.getFileName().toString().matches("\\.target\\.v-[0-9a-f-]{36}")).count();
         }
     }
 
@@ -115,6 +115,8 @@ class AtomicFoldersConcurrencyTest {
         Path parent = Files.createDirectories(dir.resolve("killed"));
         Path target = parent.resolve("target");
         write(target, "start");
+        Path neighbour = parent.resolve("target.v-1");
+        write(neighbour, "neighbour");
         for (int round = 0; round < 6; round++) {
             Process w = writer(target, 0, "k" + round);
             Thread.sleep(400 + 150L * round);
@@ -122,8 +124,14 @@ class AtomicFoldersConcurrencyTest {
             w.waitFor();
             assertEquals(null, problem(target), "after kill " + round);
         }
+        Path deadTmp = Files.createDirectories(parent.resolve(".target.tmp-" + java.util.UUID.randomUUID()));
+        Files.setLastModifiedTime(deadTmp, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 25L * 3600 * 1000));
+        Path deadLink = Files.createSymbolicLink(parent.resolve(".target.link-" + java.util.UUID.randomUUID()), Path.of(".target.v-gone"));
         Thread.sleep(GRACE_MILLIS + 500);
         write(target, "after");
+        assertTrue(!Files.exists(deadTmp) && !Files.exists(deadLink, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "a killed writer's leftovers are removed by the next write");
+        assertEquals("neighbour", Files.readString(neighbour.resolve("a.txt")), "a folder named like a version keeps its own");
         assertEquals("after", Files.readString(target.resolve("a.txt")));
         assertTrue(versions(parent) <= 2, "stale versions are cleaned on the next write: " + versions(parent));
     }
