@@ -148,10 +148,15 @@ public final class TableFiles {
             records.add(rec);
         }
         // a blank line at the end (an editor's extra newline) is no row, as in Python's csv module
-        while (records.size() > 1 && records.get(records.size() - 1).equals(List.of(""))) {
+        while (records.size() > 1 && isBlankLine(records.get(records.size() - 1))) {
             records.remove(records.size() - 1);
         }
         return records;
+    }
+
+    /** A line with nothing on it: one unquoted empty cell (a quoted "" is a row holding an empty string). */
+    private static boolean isBlankLine(List<String> record) {
+        return record.size() == 1 && record.get(0) == null;
     }
 
     private static String cellValue(StringBuilder cell, boolean wasQuoted) {

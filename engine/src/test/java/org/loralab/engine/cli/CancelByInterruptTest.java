@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,15 +73,20 @@ class CancelByInterruptTest {
         return code.get();
     }
 
-    interface Output {
-        /** Builds the command that writes into {@code folder}. */
-        String[] command(Path folder);
+    /** A command that writes the named outputs into a folder, and how to check that an output is complete. */
+    record Output(Function<Path, String[]> command, List<String> names, Check checkComplete) {
+        List<Path> outputs(Path folder) {
+            return names.stream().map(folder::resolve).toList();
+        }
 
-        /** The command's outputs inside {@code folder}. */
-        List<Path> outputs(Path folder);
+        String[] command(Path folder) {
+            return command.apply(folder);
+        }
+    }
 
-        /** Throws when {@code output} is not complete. */
-        void checkComplete(Path output) throws Exception;
+    /** Throws when the output is not complete. */
+    interface Check {
+        void check(Path output) throws IOException;
     }
 
     private void interruptAtRandomPoints(String name, Output cmd) throws Exception {
@@ -91,7 +97,7 @@ class CancelByInterruptTest {
             assertEquals(0, run(cmd.command(solo)));
             duration = Math.min(duration, System.nanoTime() - t0);
             for (Path out : cmd.outputs(solo)) {
-                cmd.checkComplete(out);
+                cmd.checkComplete().check(out);
             }
         }
         // Load from other work changes how long a run takes: each completed run shortens the scale.
@@ -105,7 +111,7 @@ class CancelByInterruptTest {
             int code = runInterrupted(cmd.command(folder), delay);
             for (Path out : cmd.outputs(folder)) {
                 if (Files.exists(out)) {
-                    cmd.checkComplete(out);
+                    cmd.checkComplete().check(out);
                 } else {
                     assertTrue(code != 0, out + " is missing though the command succeeded");
                 }
@@ -161,74 +167,30 @@ class CancelByInterruptTest {
 
     @Test
     void trainingLeavesAWholeAdapterOrNothing() throws Exception {
-        interruptAtRandomPoints("train", new Output() {
-            public String[] command(Path folder) {
-                return train(folder.resolve("adapter"));
-            }
-
-            public List<Path> outputs(Path folder) {
-                return List.of(folder.resolve("adapter"));
-            }
-
-            public void checkComplete(Path output) throws IOException {
-                checkAdapter(output);
-            }
-        });
+        interruptAtRandomPoints("train", new Output(folder -> train(folder.resolve("adapter")), List.of("adapter"),
+                CancelByInterruptTest::checkAdapter));
     }
 
     @Test
     void mergingLeavesAWholeAdapterOrNothing() throws Exception {
-        interruptAtRandomPoints("merge", new Output() {
-            public String[] command(Path folder) {
-                return new String[] {"merge", "-m", model.toString(), "--bank", dir.resolve("bank").toString(), "--method", "adaptive",
-                    "--data", dir.resolve("train.csv").toString(), "--epochs", "2", "--out", folder.resolve("merged").toString(), TEMPLATE};
-            }
-
-            public List<Path> outputs(Path folder) {
-                return List.of(folder.resolve("merged"));
-            }
-
-            public void checkComplete(Path output) throws IOException {
-                checkAdapter(output);
-            }
-        });
+        interruptAtRandomPoints("merge", new Output(folder -> new String[] {"merge", "-m", model.toString(), "--bank",
+            dir.resolve("bank").toString(), "--method", "adaptive", "--data", dir.resolve("train.csv").toString(), "--epochs", "2",
+            "--out", folder.resolve("merged").toString(), TEMPLATE}, List.of("merged"), CancelByInterruptTest::checkAdapter));
     }
 
     @Test
     void summarizingLeavesAWholeTableOrNothing() throws Exception {
-        interruptAtRandomPoints("summarize", new Output() {
-            public String[] command(Path folder) {
-                return new String[] {"summarize", "-m", model.toString(), "--adapter", dir.resolve("bank/a").toString(), "--data",
-                    dir.resolve("train.csv").toString(), "--out", folder.resolve("summaries.arrow").toString(), "--max-new-tokens", "8",
-                    TEMPLATE};
-            }
-
-            public List<Path> outputs(Path folder) {
-                return List.of(folder.resolve("summaries.arrow"));
-            }
-
-            public void checkComplete(Path output) throws IOException {
-                checkTable(output);
-            }
-        });
+        interruptAtRandomPoints("summarize", new Output(folder -> new String[] {"summarize", "-m", model.toString(), "--adapter",
+            dir.resolve("bank/a").toString(), "--data", dir.resolve("train.csv").toString(), "--out",
+            folder.resolve("summaries.arrow").toString(), "--max-new-tokens", "8", TEMPLATE}, List.of("summaries.arrow"),
+                CancelByInterruptTest::checkTable));
     }
 
     @Test
     void scoringLeavesWholeTablesOrNothing() throws Exception {
-        interruptAtRandomPoints("rouge", new Output() {
-            public String[] command(Path folder) {
-                return new String[] {"rouge", "--data", dir.resolve("train.csv").toString(), "--prediction-col", "summary",
-                    "--reference-col", "reference", "--out", folder.resolve("scores.arrow").toString(), "--summary",
-                    folder.resolve("summary.csv").toString(), "--bootstrap", "2000"};
-            }
-
-            public List<Path> outputs(Path folder) {
-                return List.of(folder.resolve("scores.arrow"), folder.resolve("summary.csv"));
-            }
-
-            public void checkComplete(Path output) throws IOException {
-                checkTable(output);
-            }
-        });
+        interruptAtRandomPoints("rouge", new Output(folder -> new String[] {"rouge", "--data", dir.resolve("train.csv").toString(),
+            "--prediction-col", "summary", "--reference-col", "reference", "--out", folder.resolve("scores.arrow").toString(),
+            "--summary", folder.resolve("summary.csv").toString(), "--bootstrap", "2000"}, List.of("scores.arrow", "summary.csv"),
+                CancelByInterruptTest::checkTable));
     }
 }
