@@ -21,7 +21,7 @@ final class DecodeSession implements AutoCloseable {
     private final List<long[]> prompts;
     private final long padId;
     private final long[] nextPosition;
-    private NDArray keyMask; // (batch, positions so far), int64 1/0
+    private NDArray keyMask; // (batch, positions so far), int64 1/0; null while no row has padding
 
     /** @param newTokens how many tokens will follow the prompts at most (sizes the KV cache) */
     DecodeSession(CausalLM model, List<long[]> prompts, long padId, int newTokens) {
@@ -57,7 +57,8 @@ final class DecodeSession implements AutoCloseable {
             }
             nextPosition[r] = p.length;
         }
-        keyMask = manager.create(mask).reshape(b, len);
+        boolean padded = prompts.stream().anyMatch(p -> p.length < len);
+        keyMask = padded ? manager.create(mask).reshape(b, len) : null;
         return run(manager.create(ids).reshape(b, len), manager.create(pos).reshape(b, len));
     }
 
@@ -68,11 +69,13 @@ final class DecodeSession implements AutoCloseable {
         for (int r = 0; r < b; r++) {
             pos[r] = nextPosition[r]++;
         }
-        NDArray ones = manager.ones(new ai.djl.ndarray.types.Shape(b, 1), ai.djl.ndarray.types.DataType.INT64);
-        NDArray grown = NDArrays.concat(new NDList(keyMask, ones), 1);
-        keyMask.close();
-        ones.close();
-        keyMask = grown;
+        if (keyMask != null) {
+            NDArray ones = manager.ones(new ai.djl.ndarray.types.Shape(b, 1), ai.djl.ndarray.types.DataType.INT64);
+            NDArray grown = NDArrays.concat(new NDList(keyMask, ones), 1);
+            keyMask.close();
+            ones.close();
+            keyMask = grown;
+        }
         return run(manager.create(tokens).reshape(b, 1), manager.create(pos).reshape(b, 1));
     }
 
@@ -98,9 +101,11 @@ final class DecodeSession implements AutoCloseable {
         }
         try (NDArray index = manager.create(asLong)) {
             cache.selectRows(index);
-            NDArray reordered = keyMask.get(index);
-            keyMask.close();
-            keyMask = reordered;
+            if (keyMask != null) {
+                NDArray reordered = keyMask.get(index);
+                keyMask.close();
+                keyMask = reordered;
+            }
         }
     }
 

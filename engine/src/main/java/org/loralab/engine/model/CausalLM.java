@@ -126,7 +126,8 @@ public final class CausalLM implements AutoCloseable {
      *
      * @param inputIds token ids, int64 (batch, seq)
      * @param positionIds rotary positions, int64 (batch, seq)
-     * @param keyMask 1 for real tokens, 0 for padding, over all cached plus new positions (batch, past + seq)
+     * @param keyMask 1 for real tokens, 0 for padding, over all cached plus new positions (batch, past + seq);
+     *     null when no position is padding (then a single new token needs no mask at all)
      * @param cache the key/value cache to extend, or null for a stateless pass
      * @param lastPositionOnly compute logits only for the last position (generation)
      * @return float32 logits (batch, seq or 1, vocab), owned by the caller
@@ -155,7 +156,7 @@ public final class CausalLM implements AutoCloseable {
         long past = cache == null ? 0 : cache.length();
         NDArray x = Embedding.embedding(inputIds, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
         Rotary.Angles angles = rotary.angles(positionIds, dtype);
-        NDArray bias = attentionBias(keyMask, past, t);
+        NDArray bias = keyMask == null ? causalBias(inputIds.getManager(), past, t) : attentionBias(keyMask, past, t);
         if (afterEach != null) {
             afterEach.accept(x, 0);
         }
@@ -213,6 +214,16 @@ public final class CausalLM implements AutoCloseable {
             w.put("lm_head.weight", lmHead);
         }
         return w;
+    }
+
+    /** {@link #attentionBias} without padding, (1, 1, 1, seq, past + seq); null for one new token, which sees every key. */
+    private static NDArray causalBias(NDManager m, long past, long t) {
+        if (t == 1) {
+            return null;
+        }
+        long s = past + t;
+        NDArray allowed = m.arange(s).reshape(1, s).lte(m.arange(past, past + t).reshape(t, 1)).reshape(1, 1, 1, t, s);
+        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
     }
 
     /**

@@ -91,10 +91,11 @@ public final class DecoderLayer {
         // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
         NDArray qg = qh.reshape(b, kvHeads, (long) groups * t, hd);
         NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                .mul(c.attentionScale())
-                .reshape(b, kvHeads, groups, t, s)
-                .add(attentionBias);
-        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false).reshape(b, kvHeads, (long) groups * t, s);
+                .mul(c.attentionScale());
+        if (attentionBias != null) { // null: no padding and one new token, every key visible
+            scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
+        }
+        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
         NDArray out = probs.matMul(values) // (b, kv, g * t, hd)
                 .reshape(b, heads, t, hd)
                 .transpose(0, 2, 1, 3)

@@ -59,6 +59,26 @@ class DecodePathTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void noKeyMaskMeansNoPaddingButStillCausal(Architecture arch) throws Exception {
+        new TinyCheckpoint().architecture(arch).write(dir);
+        try (CausalLM model = CausalLM.load(dir, new ModelOptions("cpu", "float32"));
+                NDManager m = model.manager().newSubManager();
+                KvCache masked = model.newCache(8);
+                KvCache unmasked = model.newCache(8)) {
+            long[] prompt = {40, 41, 42, 43, 44};
+            NDArray ids = m.create(prompt).reshape(1, 5);
+            NDArray pos = m.arange(0L, 5L).reshape(1, 5);
+            assertClose(model.forward(ids, pos, m.ones(new Shape(1, 5), DataType.INT64), masked, false),
+                    model.forward(ids, pos, null, unmasked, false), "prefill, every position");
+            NDArray next = m.create(new long[] {45}).reshape(1, 1);
+            NDArray nextPos = m.create(new long[] {5}).reshape(1, 1);
+            assertClose(model.forward(next, nextPos, m.ones(new Shape(1, 6), DataType.INT64), masked, true),
+                    model.forward(next, nextPos, null, unmasked, true), "one new token");
+        }
+    }
+
     @Test
     void fusedProjectionAddsEachModulesOwnAdapterToItsOwnSlice() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
