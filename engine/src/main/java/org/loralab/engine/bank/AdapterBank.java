@@ -1,23 +1,20 @@
 package org.loralab.engine.bank;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.io.CrossProcessLock;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
@@ -137,7 +134,7 @@ public final class AdapterBank {
         if (metadata != null) {
             metadata.name = name;
         }
-        try (Lock l = lock()) {
+        try (CrossProcessLock l = lock()) {
             AdapterWriter.write(adapter, metadata, target, overwrite);
         }
         return target;
@@ -146,7 +143,7 @@ public final class AdapterBank {
     /** Copies an adapter folder (e.g. a training output) into the bank as {@code name}. */
     public Path addCopy(String name, Path adapterDir, boolean overwrite) throws IOException {
         Path target = resolve(name);
-        try (Lock l = lock()) {
+        try (CrossProcessLock l = lock()) {
             AtomicFolders.write(target, overwrite, tmp -> {
                 try (Stream<Path> files = Files.list(adapterDir)) {
                     for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -168,35 +165,8 @@ public final class AdapterBank {
         return target;
     }
 
-    /** Threads of this process take turns; other processes are kept out by the file lock. */
-    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
-
     /** An exclusive lock on the bank, across threads and processes, held while a folder is renamed in. */
-    private Lock lock() throws IOException {
-        IN_PROCESS.lock();
-        try {
-            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                return new Lock(ch, ch.lock());
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            IN_PROCESS.unlock();
-            throw e;
-        }
-    }
-
-    private record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.release();
-                channel.close();
-            } finally {
-                IN_PROCESS.unlock();
-            }
-        }
+    private CrossProcessLock lock() throws IOException {
+        return CrossProcessLock.acquire(dir.resolve(LOCK));
     }
 }

@@ -1,20 +1,14 @@
 package org.loralab.engine.io;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -42,7 +36,6 @@ public final class AtomicFolders {
     }
 
     private static final String VERSION = ".v-";
-    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private AtomicFolders() {
     }
@@ -66,7 +59,7 @@ public final class AtomicFolders {
         try {
             body.writeInto(tmp);
             ReplaceableFolders.writeManifest(tmp);
-            try (WriterLock lock = WriterLock.acquire(parent.resolve("." + name + ".lock"))) {
+            try (CrossProcessLock lock = CrossProcessLock.acquire(parent.resolve("." + name + ".lock"))) {
                 requireWritable(abs, replace); // again: another writer may have been first
                 Path version = parent.resolve("." + name + VERSION + UUID.randomUUID());
                 move(tmp, version);
@@ -252,36 +245,6 @@ public final class AtomicFolders {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    /** Serialises writers of one target: a ReentrantLock within this JVM, a file lock across processes. */
-    private record WriterLock(ReentrantLock local, FileChannel channel, FileLock lock) implements AutoCloseable {
-        static WriterLock acquire(Path lockFile) throws IOException {
-            ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, k -> new ReentrantLock());
-            local.lock();
-            try {
-                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                try {
-                    return new WriterLock(local, ch, ch.lock());
-                } catch (IOException | RuntimeException e) {
-                    ch.close();
-                    throw e;
-                }
-            } catch (IOException | RuntimeException e) {
-                local.unlock();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.release();
-                channel.close();
-            } finally {
-                local.unlock();
             }
         }
     }
