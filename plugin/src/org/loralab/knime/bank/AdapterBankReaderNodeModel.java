@@ -40,10 +40,11 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReade
 
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
-        Set<String> metrics = bankFolder() == null ? Set.of() : new AdapterBank(bankFolder()).metricNames();
-        if (bankFolder() == null && in[0] == null && in[1] == null) {
+        Path dir = bankFolder();
+        if (dir == null && in[0] == null && in[1] == null) {
             throw new InvalidSettingsException("Set the adapter bank folder, or connect adapters to list.");
         }
+        Set<String> metrics = dir == null ? Set.of() : new AdapterBank(dir).metricNames();
         // Declared before execution (standard metrics plus those in the bank now), so downstream nodes configure.
         try (BufferAllocator alloc = Tables.newAllocator("bank-spec"); VectorSchemaRoot empty = BankTable.of(List.of(), metrics, alloc)) {
             return new PortObjectSpec[] {new DataTableSpec(KnimeTables.specs(empty))};

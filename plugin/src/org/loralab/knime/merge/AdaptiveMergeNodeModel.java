@@ -29,8 +29,8 @@ import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
-import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.SharedOptions;
+import org.loralab.knime.port.AdapterPortObject;
 
 /**
  * Adaptive Merge &amp; Prune and the classic merges: the adapters listed in the first table (a bank

@@ -55,11 +55,7 @@ public final class AdapterBank {
         if (!Files.isDirectory(dir)) {
             throw new NotDirectoryException(dir + ": the adapter bank must be a folder");
         }
-        List<Path> folders;
-        try (Stream<Path> s = Files.list(dir)) {
-            folders = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-        }
+        List<Path> folders = adapterFolders();
         List<BankEntry> entries = new ArrayList<>();
         for (int i = 0; i < folders.size(); i++) {
             progress.checkCancelled();
@@ -78,8 +74,8 @@ public final class AdapterBank {
         if (!Files.isDirectory(dir)) {
             return names;
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path folder : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+        try {
+            for (Path folder : adapterFolders()) {
                 try {
                     AdapterMetadata meta = AdapterMetadata.load(folder);
                     if (meta != null && meta.metrics != null) {
@@ -93,6 +89,14 @@ public final class AdapterBank {
             // no columns beyond the standard ones
         }
         return names;
+    }
+
+    /** The bank's adapter folders, sorted by name: hidden ones (versions, temporary folders of writers at work) skipped. */
+    private List<Path> adapterFolders() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
     }
 
     /** Reads one adapter folder as a bank entry (see {@link #read}); never loads tensor data. */

@@ -1,6 +1,5 @@
 package org.loralab.engine.bank;
 
-import org.loralab.engine.io.AtomicFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.io.SafetensorsFile;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;

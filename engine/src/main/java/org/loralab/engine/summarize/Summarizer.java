@@ -6,14 +6,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.generate.TextGenerator;
 import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
-import org.loralab.engine.prompt.PromptEncoder;
 import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.prompt.PromptEncoder;
 
 /**
  * Generates summaries for many documents with a base model and at most one adapter. Documents are

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.loralab.engine.prompt.PromptEncoder;
 import org.loralab.engine.prompt.PromptFormat;
 import org.loralab.engine.rouge.BootstrapAggregator;
 import org.loralab.engine.tokenizer.TextTokenizer;
-import picocli.CommandLine;
 
 /** Sizes that used to end in OutOfMemoryError or minutes of work are refused or bounded up front. */
 class BoundedInputsTest {
@@ -63,13 +61,7 @@ class BoundedInputsTest {
             }
         }
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new LoraLabCli());
-        cl.setErr(new PrintWriter(err));
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: " + e.getMessage());
-            return 1;
-        });
-        assertEquals(1, cl.execute("merge", "-m", model.toString(), "--adapters", dir.resolve("a") + "," + dir.resolve("b"), "--method", "svd",
+        assertEquals(1, InProcessCli.run(err, "merge", "-m", model.toString(), "--adapters", dir.resolve("a") + "," + dir.resolve("b"), "--method", "svd",
                 "--svd-rank", "100000", "--out", dir.resolve("merged").toString()));
         assertTrue(err.toString().contains("svd rank 100000 exceeds"), err.toString());
     }

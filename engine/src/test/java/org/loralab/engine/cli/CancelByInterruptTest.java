@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.lora.PeftNames;
 import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.table.TableFiles;
-import picocli.CommandLine;
 
 /**
  * KNIME cancels a node by interrupting its worker thread, and an interrupted NIO write throws
@@ -54,11 +52,7 @@ class CancelByInterruptTest {
     }
 
     static int run(String... args) {
-        CommandLine cl = new CommandLine(new LoraLabCli());
-        cl.setErr(new PrintWriter(new StringWriter()));
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setExecutionExceptionHandler((e, c, p) -> 1);
-        return cl.execute(args);
+        return InProcessCli.run(new StringWriter(), args);
     }
 
     /** Runs the command on a fresh thread interrupted after {@code delayNanos}; returns its exit code. */

@@ -3,14 +3,12 @@ package org.loralab.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.model.TinyCheckpoint;
-import picocli.CommandLine;
 
 /** The five node commands chained on files, as a scheduled job would run them. */
 class CliPipelineTest {
@@ -20,13 +18,7 @@ class CliPipelineTest {
 
     private int run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new LoraLabCli());
-        cl.setErr(new PrintWriter(err));
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: " + e.getMessage());
-            return 1;
-        });
-        int code = cl.execute(args);
+        int code = InProcessCli.run(err, args);
         if (code != 0) {
             System.err.println(err);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.io.ReplaceableFolders;
 import org.loralab.engine.model.TinyCheckpoint;
-import picocli.CommandLine;
 
 /** --overwrite replaces only an adapter (or file) LoRA Lab wrote, never an input or a folder holding anything else. */
 class OverwriteSafetyTest {
@@ -27,13 +25,7 @@ class OverwriteSafetyTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = new CommandLine(new LoraLabCli());
-        cl.setErr(new PrintWriter(err));
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: " + e.getMessage());
-            return 1;
-        });
-        return cl.execute(args);
+        return InProcessCli.run(err, args);
     }
 
     private String[] train(Path model, Path data, Path out) {
