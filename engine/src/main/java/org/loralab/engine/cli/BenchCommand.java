@@ -1,6 +1,7 @@
 package org.loralab.engine.cli;
 
 import java.util.concurrent.Callable;
+import org.loralab.engine.model.BaseModelLocation;
 import org.loralab.engine.bench.GenerateBenchmark;
 import org.loralab.engine.bench.RougeBenchmark;
 import org.loralab.engine.bench.TrainBenchmark;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
         subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class, BenchCommand.Scaling.class,
-                BenchCommand.Amp.class})
+                BenchCommand.Amp.class, BenchCommand.Methods.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -84,15 +85,34 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "amp", mixinStandardHelpOptions = true,
-            description = "Adaptive Merge & Prune settings compared on the demo's bank and target (run `demo` first).")
+            description = "Adaptive Merge & Prune settings compared on the demo's dev split (trains the demo's bank if missing).")
     static final class Amp implements Callable<Integer> {
         @Option(names = "--work", defaultValue = "loralab-demo/work") java.nio.file.Path work;
         @Option(names = "--ratio", defaultValue = "0.5") double ratio;
 
         @Override
         public Integer call() throws Exception {
-            org.loralab.engine.demo.AmpExperiment.run(work, work.resolve("base-model"), ratio,
+            org.loralab.engine.demo.AmpExperiment.run(work, BaseModelLocation.resolve(BaseModelLocation.DEMO, work), ratio,
                     org.loralab.engine.demo.DemoSettings.full());
+            return 0;
+        }
+    }
+
+    @Command(name = "methods", mixinStandardHelpOptions = true,
+            description = "The demo's protocol over several seeds: mean ± sd of each method's dev and test ROUGE-L.")
+    static final class Methods implements Callable<Integer> {
+        @Option(names = "--work", defaultValue = "loralab-demo/work") java.nio.file.Path work;
+        @Option(names = "--seeds", defaultValue = "3") int seeds;
+        @Option(names = "--all", description = "every method, not only those that learn from the target examples") boolean all;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seeds < 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1");
+            }
+            System.out.print(org.loralab.engine.demo.MethodSeeds.run(work, BaseModelLocation.resolve(BaseModelLocation.DEMO, work),
+                    org.loralab.engine.demo.DemoSettings.full(), seeds,
+                    all ? label -> true : org.loralab.engine.demo.MethodSeeds.LEARNED));
             return 0;
         }
     }

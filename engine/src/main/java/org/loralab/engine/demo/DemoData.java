@@ -12,6 +12,9 @@ import java.util.Random;
  */
 public final class DemoData {
 
+    /** The seed of the texts the demo base model is pretrained on; the demo's own rows use other seeds. */
+    public static final long PRETRAINING_SEED = 999;
+
     public enum Domain { WEATHER, SPORTS, FINANCE, MEDICAL }
 
     public enum Lang { EN, JA }

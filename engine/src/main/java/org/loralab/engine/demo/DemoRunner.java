@@ -5,30 +5,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.loralab.engine.bank.AdapterBank;
 import org.loralab.engine.bank.BankEntry;
-import org.loralab.engine.generate.GenerationConfig;
-import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.merge.MergeJob;
-import org.loralab.engine.merge.MergeMethod;
-import org.loralab.engine.merge.MergeSettings;
-import org.loralab.engine.merge.PruneSettings;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
 import org.loralab.engine.rouge.BootstrapAggregator;
-import org.loralab.engine.rouge.JapaneseRougeTokenizer;
-import org.loralab.engine.rouge.RougeScorer;
 import org.loralab.engine.rouge.RougeType;
-import org.loralab.engine.rouge.Score;
-import org.loralab.engine.summarize.SummarizeOptions;
-import org.loralab.engine.summarize.Summarizer;
-import org.loralab.engine.summarize.SummaryResult;
 import org.loralab.engine.train.LrSchedule;
 import org.loralab.engine.train.TrainLoraJob;
 import org.loralab.engine.train.TrainingConfig;
@@ -37,19 +27,48 @@ import org.loralab.engine.train.TrainingListener;
 
 /**
  * The end-to-end demo: trains a bank of adapters on high-resource (domain, language) pairs, then
- * for a low-resource target (Japanese medical notes, a handful of examples) compares on held-out
- * rows every way LoRA Lab offers to get an adapter, scoring each with ROUGE and bootstrap
- * intervals. Everything is seeded: the same settings give the same table.
+ * for a low-resource target (Japanese medical notes, 16 examples) compares every way LoRA Lab
+ * offers to get an adapter, under one protocol: each method tries the same number of settings,
+ * chosen by ROUGE-L on a dev split; the chosen setting alone is scored on the test split, once,
+ * with bootstrap intervals. Everything is seeded: the same settings give the same table.
  */
 public final class DemoRunner {
 
     public static final DemoData.Domain TARGET_DOMAIN = DemoData.Domain.MEDICAL;
     public static final DemoData.Lang TARGET_LANG = DemoData.Lang.JA;
+    static final long BANK_SEED = 7;
     static final PromptFormat PROMPT = new PromptFormat("{document}\nSummary:", "", false);
-    private static final List<RougeType> TYPES = List.of(RougeType.ROUGE_1, RougeType.ROUGE_2, RougeType.ROUGE_L);
+    static final String[] SHIPPED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+        "generation_config.json", "TRAINING.md"};
 
-    /** One compared method: ROUGE intervals per type. */
-    public record Row(String method, Map<RougeType, BootstrapAggregator.Interval> rouge, double seconds, String example) {
+    /** A setting a method tried, with its dev ROUGE-L F1. */
+    public record Tried(Setting setting, double devRougeL) {
+    }
+
+    /** One test document with its reference and a method's output. */
+    public record Example(String document, String reference, String output) {
+    }
+
+    /**
+     * One compared method: what it tried on dev, what it chose, and the chosen adapter's test scores.
+     *
+     * @param learnedOnTarget values fitted to the 16 target examples
+     * @param replacementShare share of test outputs holding U+FFFD (broken text)
+     */
+    public record Row(String method, List<Tried> tried, Setting chosen, Map<RougeType, BootstrapAggregator.Interval> rouge,
+            AdapterSize size, long learnedOnTarget, double seconds, double replacementShare, List<Example> examples) {
+
+        public double devRougeL() {
+            return tried.stream().filter(t -> t.setting().equals(chosen)).findFirst().orElseThrow().devRougeL();
+        }
+    }
+
+    /** How long a part of the run took. */
+    public record Stage(String name, double seconds) {
+    }
+
+    /** Everything the report shows. */
+    public record Result(DemoSettings settings, List<String> bank, List<Row> rows, List<Stage> stages) {
     }
 
     private final DemoSettings settings;
@@ -67,8 +86,7 @@ public final class DemoRunner {
     /** Copies the base model shipped inside the jar into {@code dir}. */
     public static Path extractShippedModel(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-                "generation_config.json", "TRAINING.md"}) {
+        for (String f : SHIPPED_FILES) {
             try (InputStream in = DemoRunner.class.getResourceAsStream("base-model/" + f)) {
                 if (in == null) {
                     throw new IOException("the demo base model is missing from this build (base-model/" + f + ")");
@@ -79,88 +97,116 @@ public final class DemoRunner {
         return dir;
     }
 
-    public List<Row> run(java.util.function.Consumer<String> log) throws IOException {
-        ModelOptions cpu = new ModelOptions("auto", "auto");
-        TrainingConfig bankCfg = TrainingConfig.defaults().withEpochs(settings.bankEpochs()).withLearningRate(3e-3)
-                .withBatch(8, 1).withSchedule(LrSchedule.LINEAR, 0.1).withMaxSeqLength(384).withSeed(7);
-        TrainingConfig tuneCfg = bankCfg.withEpochs(settings.tuneEpochs()).withBatch(4, 1);
-        LoraConfig lora = LoraConfig.of(8, 16, LoraConfig.ALL_LINEAR);
-        AdapterBank bank = new AdapterBank(work.resolve("bank"));
-        TrainingListener quiet = TrainingListener.of(progress);
+    private TrainingConfig tuneConfig() {
+        return TrainingConfig.defaults().withEpochs(settings.tuneEpochs()).withLearningRate(3e-3).withBatch(4, 1)
+                .withSchedule(LrSchedule.LINEAR, 0.1).withMaxSeqLength(256).withSeed(settings.seed());
+    }
 
-        // 1. The bank: every (domain, language) except the target.
+    static LoraConfig lora() {
+        return LoraConfig.of(8, 16, LoraConfig.ALL_LINEAR);
+    }
+
+    public Result run(Consumer<String> log) throws IOException {
+        return run(log, label -> true);
+    }
+
+    /** Runs the methods whose label {@code include} accepts (the bank is trained first if missing). */
+    public Result run(Consumer<String> log, java.util.function.Predicate<String> include) throws IOException {
+        List<Stage> stages = new ArrayList<>();
+        long t0 = System.nanoTime();
+        List<Path> bank = trainBank(log);
+        stages.add(new Stage("bank: " + bank.size() + " adapters", seconds(t0)));
+        DemoSplits splits = DemoSplits.of(settings);
+        Scoring scoring = new Scoring(baseModel, settings, progress);
+        List<Row> rows = new ArrayList<>();
+        for (AdaptationMethod method : DemoMethods.all(context(bank, splits))) {
+            if (!include.test(method.label())) {
+                continue;
+            }
+            long start = System.nanoTime();
+            List<Setting> candidates = Setting.tried(method.space(), settings.tuningBudget(), settings.seed());
+            log.accept(String.format(Locale.ROOT, "%s: trying %d setting(s) on dev", method.label(), candidates.size()));
+            List<Tried> tried = new ArrayList<>();
+            Path best = null;
+            double bestScore = -1;
+            Setting chosen = null;
+            for (int i = 0; i < candidates.size(); i++) {
+                Path out = method.builder().build(candidates.get(i), settings.seed(), work.resolve(slug(method.label()) + "-" + i));
+                double dev = scoring.devRougeL(out, splits.dev());
+                tried.add(new Tried(candidates.get(i), dev));
+                if (dev > bestScore) { // ties keep the earlier setting, the default first
+                    bestScore = dev;
+                    best = out;
+                    chosen = candidates.get(i);
+                }
+            }
+            log.accept(String.format(Locale.ROOT, "%s: chose %s (dev ROUGE-L %.3f); scoring the test split", method.label(), chosen,
+                    bestScore));
+            Scoring.TestScores test = scoring.test(best, splits.test());
+            AdapterSize size = AdapterSize.of(best);
+            double secs = seconds(start);
+            rows.add(new Row(method.label(), List.copyOf(tried), chosen, test.rouge(), size, method.learnedOnTarget().of(chosen, size),
+                    secs, test.replacementShare(), test.examples()));
+            stages.add(new Stage(method.label() + ": " + candidates.size() + " on dev, 1 on test", secs));
+        }
+        List<String> bankNames = bank.stream().map(p -> p.getFileName().toString()).toList();
+        return new Result(settings, bankNames, rows, stages);
+    }
+
+    /** What the methods work from: the bank, which of its adapters relate to the target, the target's training rows. */
+    DemoMethods.Context context(List<Path> bank, DemoSplits splits) throws IOException {
+        boolean[] related = new boolean[bank.size()];
+        for (int i = 0; i < bank.size(); i++) {
+            AdapterMetadata m = AdapterMetadata.load(bank.get(i));
+            related[i] = m != null && (langCode(TARGET_LANG).equals(m.language) || domainName(TARGET_DOMAIN).equals(m.domain));
+        }
+        return new DemoMethods.Context(baseModel, bank, related, work.resolve("bank").resolve("en-" + domainName(TARGET_DOMAIN)),
+                rows(splits.train()), tuneConfig(), lora(), new ModelOptions("auto", "auto"), TrainingListener.of(progress));
+    }
+
+    /** Trains (or reuses) one adapter per (domain, language) pair except the target. */
+    List<Path> trainBank(Consumer<String> log) throws IOException {
+        // One bank for every seed of a run: the seeds vary the target side only.
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(settings.bankEpochs()).withLearningRate(3e-3)
+                .withBatch(8, 1).withSchedule(LrSchedule.LINEAR, 0.1).withMaxSeqLength(256).withSeed(BANK_SEED);
+        AdapterBank bank = new AdapterBank(work.resolve("bank"));
         for (DemoData.Domain d : DemoData.Domain.values()) {
             for (DemoData.Lang l : DemoData.Lang.values()) {
                 if (d == TARGET_DOMAIN && l == TARGET_LANG) {
                     continue;
                 }
-                String name = l.name().toLowerCase() + "-" + d.name().toLowerCase();
+                String name = langCode(l) + "-" + domainName(d);
                 if (Files.exists(bank.dir().resolve(name))) {
                     continue;
                 }
                 log.accept("training bank adapter " + name);
                 AdapterMetadata meta = AdapterMetadata.create(null);
-                meta.language = l == DemoData.Lang.JA ? "ja" : "en";
-                meta.domain = d.name().toLowerCase();
+                meta.language = langCode(l);
+                meta.domain = domainName(d);
                 meta.task = "summarization";
-                meta.description = (l == DemoData.Lang.JA ? "Japanese " : "English ") + d.name().toLowerCase() + " summaries";
-                TrainLoraJob.run(new TrainLoraJob.Spec(baseModel, null, lora, false, bankCfg, PROMPT, bank.dir().resolve(name), false,
-                        null, false, meta, cpu), rows(DemoData.generate(d, l, settings.bankRows(), 1)), List.of(), quiet);
+                meta.description = (l == DemoData.Lang.JA ? "Japanese " : "English ") + domainName(d) + " summaries";
+                TrainLoraJob.run(new TrainLoraJob.Spec(baseModel, null, lora(), false, cfg, PROMPT, bank.dir().resolve(name), false,
+                        null, false, meta, new ModelOptions("auto", "auto")), rows(DemoData.generate(d, l, settings.bankRows(), 1)),
+                        List.of(), TrainingListener.of(progress));
             }
         }
-        List<Path> adapters = bank.read(null, ProgressListener.NONE).stream().filter(BankEntry::usable).map(BankEntry::path).toList();
-
-        // 2. The target: few training rows, held-out test rows.
-        List<DemoData.Pair> targetAll = DemoData.generate(TARGET_DOMAIN, TARGET_LANG, settings.targetRows() + settings.testRows(), 2);
-        List<TrainingExample> target = rows(targetAll.subList(0, settings.targetRows()));
-        List<DemoData.Pair> test = targetAll.subList(settings.targetRows(), targetAll.size());
-
-        Map<String, Path> candidates = new LinkedHashMap<>();
-        candidates.put("base model", null);
-        log.accept("LoRA on the " + target.size() + " target examples alone");
-        candidates.put("LoRA (target only)", train(null, lora, tuneCfg, target, "lora-target", cpu, quiet));
-        Path related = bank.dir().resolve("en-" + TARGET_DOMAIN.name().toLowerCase());
-        log.accept("continued tuning from " + related.getFileName());
-        candidates.put("continued (from en-medical)", train(related, null, tuneCfg, target, "continued", cpu, quiet));
-        for (MergeJob.Method m : MergeJob.Method.values()) {
-            log.accept("merging: " + m.name().toLowerCase());
-            Path out = work.resolve("merged-" + m.name().toLowerCase());
-            AtomicFolders.deleteRecursively(out);
-            MergeJob.run(new MergeJob.Spec(baseModel, adapters, m, null, MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5)
-                    .withSvdRank(8), settings.loraHubBudget(), PruneSettings.defaults(), tuneCfg, PROMPT,
-                    "Japanese medical summaries", 2, 0.05, out, true, false, cpu), target, quiet);
-            candidates.put(label(m), out);
-        }
-
-        // 3. Summarize the test rows with each and score them.
-        RougeScorer scorer = new RougeScorer(TYPES, new JapaneseRougeTokenizer(JapaneseRougeTokenizer.Mode.MORPHEME));
-        List<String> docs = test.stream().map(DemoData.Pair::document).toList();
-        List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, Path> c : candidates.entrySet()) {
-            log.accept("summarizing the test set with: " + c.getKey());
-            long t0 = System.nanoTime();
-            try (Summarizer s = Summarizer.open(new SummarizeOptions(baseModel, c.getValue(), c.getValue() != null, PROMPT, 320, 16, cpu))) {
-                GenerationConfig g = s.defaults().maxNewTokens(settings.maxNewTokens());
-                List<SummaryResult> out = s.summarize(docs, g, progress);
-                BootstrapAggregator agg = new BootstrapAggregator(0.95, settings.bootstrap(), 42);
-                for (int i = 0; i < test.size(); i++) {
-                    String summary = out.get(i).summary() == null ? "" : out.get(i).summary();
-                    agg.add(scorer.score(test.get(i).summary(), summary));
-                }
-                rows.add(new Row(c.getKey(), agg.aggregate(), (System.nanoTime() - t0) / 1e9,
-                        out.get(0).summary() == null ? "" : out.get(0).summary()));
-            }
-        }
-        return rows;
+        return bank.read(null, ProgressListener.NONE).stream().filter(BankEntry::usable).map(BankEntry::path).toList();
     }
 
-    private Path train(Path init, LoraConfig lora, TrainingConfig cfg, List<TrainingExample> rows, String name, ModelOptions device,
-            TrainingListener listener) throws IOException {
-        Path out = work.resolve(name);
-        AtomicFolders.deleteRecursively(out);
-        TrainLoraJob.run(new TrainLoraJob.Spec(baseModel, init, lora, false, cfg, PROMPT, out, false, null, false, null, device),
-                rows, List.of(), listener);
-        return out;
+    static String langCode(DemoData.Lang l) {
+        return l.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String domainName(DemoData.Domain d) {
+        return d.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String slug(String label) {
+        return label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
     }
 
     static String label(MergeJob.Method m) {
@@ -168,7 +214,7 @@ public final class DemoRunner {
             case LORAHUB -> "LoraHub";
             case ADAPTIVE -> "Adaptive Merge & Prune";
             case DESCRIPTION -> "description-conditioned merge";
-            default -> "merge: " + m.name().toLowerCase();
+            default -> "merge: " + m.name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -182,11 +228,10 @@ public final class DemoRunner {
 
     /** F1 of a row's type (mid of the interval). */
     public static double f1(Row r, RougeType t) {
-        Score mid = r.rouge().get(t).mid();
-        return mid.fmeasure();
+        return r.rouge().get(t).mid().fmeasure();
     }
 
     public static List<RougeType> types() {
-        return TYPES;
+        return Scoring.TYPES;
     }
 }

@@ -6,20 +6,27 @@ package org.loralab.engine.demo;
  * @param bankRows training rows per bank adapter
  * @param bankEpochs epochs per bank adapter
  * @param targetRows the low-resource target's training rows (16 in the full demo)
- * @param testRows held-out target rows scored with ROUGE
- * @param tuneEpochs epochs of the target fine-tunes (LoRA alone, continued, Adaptive Merge &amp; Prune)
- * @param loraHubBudget LoraHub's loss evaluations
+ * @param devRows target rows on which every method's settings are chosen
+ * @param testRows target rows scored once, with the chosen settings
+ * @param tuningBudget settings each method may try on dev (the same for every method)
+ * @param tuneEpochs epochs of the target fine-tunes at their default settings
  * @param bootstrap resamples for the confidence intervals
+ * @param maxNewTokens summary length limit
+ * @param seed training seeds and the draw of the settings tried
  */
-public record DemoSettings(int bankRows, int bankEpochs, int targetRows, int testRows, int tuneEpochs, int loraHubBudget,
-        int bootstrap, int maxNewTokens) {
+public record DemoSettings(int bankRows, int bankEpochs, int targetRows, int devRows, int testRows, int tuningBudget, int tuneEpochs,
+        int bootstrap, int maxNewTokens, long seed) {
 
     public static DemoSettings full() {
-        return new DemoSettings(200, 5, 16, 40, 20, 40, 1000, 64);
+        return new DemoSettings(200, 5, 16, 24, 40, 4, 20, 1000, 48, 7);
     }
 
-    /** A few seconds' worth, for tests. */
+    /** Under a minute: a small bank, default settings only, but real training (tens of optimizer steps). */
     public static DemoSettings reduced() {
-        return new DemoSettings(8, 1, 4, 3, 1, 6, 50, 8);
+        return new DemoSettings(48, 2, 16, 8, 12, 1, 20, 200, 32, 7);
+    }
+
+    public DemoSettings withSeed(long s) {
+        return new DemoSettings(bankRows, bankEpochs, targetRows, devRows, testRows, tuningBudget, tuneEpochs, bootstrap, maxNewTokens, s);
     }
 }

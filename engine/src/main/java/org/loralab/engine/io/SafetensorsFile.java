@@ -297,7 +297,11 @@ public final class SafetensorsFile {
             array = javaBacked.duplicate();
             javaBacked.close();
         } else {
-            array = manager.create(data, info.djlShape(), info.dataType());
+            // Copied out of the read-only mapping: an array backed by it crashes the JVM on any
+            // in-place update (training a whole model does those).
+            NDArray mapped = manager.create(data, info.djlShape(), info.dataType());
+            array = mapped.duplicate();
+            mapped.close();
         }
         array.setName(name);
         return array;

@@ -190,6 +190,23 @@ public final class CausalLM implements AutoCloseable {
         }
     }
 
+    /**
+     * The arrays to train when training the whole model (not an adapter): every parameter once, with
+     * fused projections as their stacked weight. Updating these in place updates {@link #namedWeights}.
+     */
+    public java.util.Map<String, NDArray> trainableLeaves() {
+        java.util.Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+        w.put("model.embed_tokens.weight", embedTokens);
+        for (DecoderLayer l : layers) {
+            l.collectLeaves(w);
+        }
+        w.put("model.norm.weight", finalNorm);
+        if (lmHead != embedTokens) {
+            w.put("lm_head.weight", lmHead);
+        }
+        return w;
+    }
+
     /** Every weight by its HF tensor name (the tied head appears once, as the embedding). */
     public java.util.Map<String, NDArray> namedWeights() {
         java.util.Map<String, NDArray> w = new java.util.LinkedHashMap<>();

@@ -50,6 +50,35 @@ public final class DecoderLayer {
         return new LinearLayer[] {q, k, v, o, gate, up, down};
     }
 
+    /**
+     * The arrays that are this layer's parameters, keyed by a name for an optimizer: the stacked q/k/v
+     * and gate/up weights (the separate projections are views of them), o, down and the norms.
+     */
+    void collectLeaves(java.util.Map<String, NDArray> out) {
+        String p = "model.layers." + index + ".";
+        out.put(p + "input_layernorm.weight", inputNorm);
+        out.put(p + "post_attention_layernorm.weight", postAttentionNorm);
+        if (qNorm != null) {
+            out.put(p + "self_attn.q_norm.weight", qNorm);
+            out.put(p + "self_attn.k_norm.weight", kNorm);
+        }
+        putStack(out, p + "self_attn.qkv_proj", qkv.leaves());
+        putStack(out, p + "mlp.gate_up_proj", gateUp.leaves());
+        for (LinearLayer l : new LinearLayer[] {o, down}) {
+            out.put(l.modulePath() + ".weight", l.weight());
+            if (l.bias() != null) {
+                out.put(l.modulePath() + ".bias", l.bias());
+            }
+        }
+    }
+
+    private static void putStack(java.util.Map<String, NDArray> out, String name, NDArray[] weightAndBias) {
+        out.put(name + ".weight", weightAndBias[0]);
+        if (weightAndBias[1] != null) {
+            out.put(name + ".bias", weightAndBias[1]);
+        }
+    }
+
     NDArray forward(NDArray x, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
             ModelConfig cfg, Constants c) {
         NDArray h = x.add(attention(rmsNorm(x, inputNorm, c.eps()), rotary, angles, attentionBias, cache, cfg, c));

@@ -74,6 +74,11 @@ final class FusedLinear {
         return new NDArray[] {weight, bias};
     }
 
+    /** The stacked weight and bias (null if none): the arrays the parts' weights are views of, for full training. */
+    NDArray[] leaves() {
+        return current();
+    }
+
     /** Start of part {@code i}'s columns in {@link #forward}'s output; {@code offset(parts)} is the width. */
     long offset(int i) {
         return offsets[i];

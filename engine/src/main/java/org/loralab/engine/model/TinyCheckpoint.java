@@ -47,9 +47,16 @@ public final class TinyCheckpoint {
     private long seed = 1;
     private double weightStd = 0.08;
     private JsonObject ropeScaling;
+    private int vocabSize = VOCAB_SIZE;
 
     public TinyCheckpoint architecture(Architecture a) {
         architecture = a;
+        return this;
+    }
+
+    /** Another vocabulary size, for a caller that writes its own tokenizer files over the byte-level ones. */
+    public TinyCheckpoint vocabSize(int n) {
+        this.vocabSize = n;
         return this;
     }
 
@@ -113,7 +120,7 @@ public final class TinyCheckpoint {
         arch.add(architecture.hfName());
         c.add("architectures", arch);
         c.addProperty("model_type", architecture.name().toLowerCase(java.util.Locale.ROOT));
-        c.addProperty("vocab_size", VOCAB_SIZE);
+        c.addProperty("vocab_size", vocabSize);
         c.addProperty("hidden_size", hiddenSize);
         c.addProperty("intermediate_size", intermediateSize);
         c.addProperty("num_hidden_layers", layers);

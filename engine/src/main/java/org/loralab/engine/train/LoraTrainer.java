@@ -267,10 +267,11 @@ public final class LoraTrainer {
         adapter.attach(model);
     }
 
-    private static double globalNorm(Map<String, NDArray> grads) {
+    /** The gradients' global L2 norm, as clip_grad_norm_ computes it. */
+    static double globalNorm(Map<String, NDArray> grads) {
         double sq = 0;
         for (NDArray g : grads.values()) {
-            try (NDArray s = g.square().sum()) {
+            try (NDArray squares = g.square(); NDArray s = squares.sum()) { // both closed: they live in the parameters' manager
                 sq += s.getFloat();
             }
         }

@@ -1,0 +1,108 @@
+package org.loralab.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.loralab.engine.model.Autograd;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.NativeArrays;
+
+/**
+ * Trains every weight of a model (embeddings, norms, projections, head) as language modelling:
+ * what building a small base model from scratch needs, where LoRA's frozen random embeddings would
+ * cap what the model can learn. Same loss, AdamW, schedule and clipping as {@link LoraTrainer}, without
+ * its checkpointing and early stopping (a base model is built once, offline). Updates the model in place.
+ */
+public final class FullModelTrainer {
+
+    private final CausalLM model;
+    private final TrainingConfig cfg;
+    private final LossFunction loss;
+
+    public FullModelTrainer(CausalLM model, TrainingConfig cfg, long padId) {
+        this.model = model;
+        this.cfg = cfg;
+        this.loss = new LossFunction(model, padId);
+    }
+
+    /** Trains for the configured epochs; returns the mean token loss of each epoch. */
+    public List<Double> train(List<EncodedExample> data, TrainingListener listener) {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            Map<String, NDArray> params = model.trainableLeaves();
+            params.values().forEach(p -> p.setRequiresGradient(true));
+            try {
+                return run(data, params, listener);
+            } finally {
+                params.values().forEach(p -> p.setRequiresGradient(false));
+            }
+        }
+    }
+
+    private List<Double> run(List<EncodedExample> data, Map<String, NDArray> params, TrainingListener listener) {
+        AdamW optimizer = new AdamW(params, model.manager(), cfg.weightDecay());
+        int perEpoch = (data.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        int total = perEpoch * cfg.epochs();
+        int warmup = (int) Math.ceil(cfg.warmupRatio() * total);
+        List<Double> epochLosses = new ArrayList<>();
+        int step = 0;
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            List<EncodedExample> order = new ArrayList<>(data);
+            Collections.shuffle(order, new Random(cfg.seed() * 31 + epoch));
+            double lossSum = 0;
+            long tokenSum = 0;
+            for (int i = 0; i < order.size(); i += cfg.batchSize()) {
+                listener.checkCancelled();
+                long t0 = System.nanoTime();
+                double lr = cfg.learningRate() * cfg.schedule().multiplier(step, warmup, total);
+                List<EncodedExample> batch = order.subList(i, Math.min(i + cfg.batchSize(), order.size()));
+                double[] lossAndTokens = step(batch, params, optimizer, lr);
+                step++;
+                lossSum += lossAndTokens[0];
+                tokenSum += (long) lossAndTokens[1];
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                listener.onProgress(step, total, String.format("epoch %d step %d/%d loss %.4f, %.0f tokens/s", epoch + 1, step, total,
+                        lossAndTokens[0] / Math.max(1, lossAndTokens[1]), lossAndTokens[2] / seconds));
+            }
+            epochLosses.add(lossSum / Math.max(1, tokenSum));
+            listener.onEpoch(epoch + 1, lossSum / Math.max(1, tokenSum), Double.NaN);
+        }
+        return epochLosses;
+    }
+
+    /** One batch: forward, backward, clip, update; returns {loss sum, target tokens, all tokens}. */
+    private double[] step(List<EncodedExample> examples, Map<String, NDArray> params, AdamW optimizer, double lr) {
+        double value;
+        LossFunction.Batch batch;
+        try (NDManager m = model.manager().newSubManager()) {
+            batch = loss.batch(examples, m);
+            try (Autograd.Scope recording = Autograd.recording()) {
+                NDArray summed = loss.summedLoss(batch);
+                summed.attach(m);
+                value = summed.getFloat();
+                if (!Double.isFinite(value)) {
+                    throw new ArithmeticException("the loss became " + value + "; lower the learning rate");
+                }
+                Autograd.backward(NativeArrays.times(summed, 1.0 / Math.max(1, batch.targetTokens())));
+            }
+        }
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        params.forEach((k, p) -> grads.put(k, p.getGradient()));
+        try {
+            double norm = LoraTrainer.globalNorm(grads);
+            if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
+                double scale = cfg.maxGradNorm() / (norm + 1e-6);
+                grads.values().forEach(g -> g.muli(scale));
+            }
+            optimizer.step(lr, grads);
+            grads.values().forEach(g -> g.muli(0));
+        } finally {
+            grads.values().forEach(NDArray::close);
+        }
+        return new double[] {value, batch.targetTokens(), batch.tokens()};
+    }
+}
