@@ -161,6 +161,21 @@ public final class KnimeTables {
         return StringCell.TYPE;
     }
 
+    /** Appends {@code arrow}'s row i to {@code rows.get(i)} into {@code out} (one chunk of a longer table). */
+    public static void appendChunk(final BufferedDataContainer out, final List<DataRow> rows, final VectorSchemaRoot arrow) {
+        if (arrow.getRowCount() != rows.size()) {
+            throw new IllegalStateException("engine returned " + arrow.getRowCount() + " rows for " + rows.size());
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            out.addRowToTable(new AppendedColumnRow(rows.get(r), cells(arrow, r)));
+        }
+    }
+
+    /** A cell as the engine's text: null when missing. */
+    public static String text(final DataRow row, final int column) {
+        return text(row.getCell(column));
+    }
+
     private static DataCell[] cells(final VectorSchemaRoot arrow, final int row) {
         List<FieldVector> vectors = arrow.getFieldVectors();
         DataCell[] cells = new DataCell[vectors.size()];

@@ -1,19 +1,25 @@
 package org.loralab.knime.summarize;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.knime.core.data.DataColumnSpecCreator;
+import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.container.CloseableRowIterator;
 import org.knime.core.data.def.LongCell;
 import org.knime.core.data.def.StringCell;
+import org.knime.core.node.BufferedDataContainer;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
+import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.Summarizer;
 import org.loralab.engine.summarize.SummaryResult;
@@ -33,6 +39,9 @@ import org.loralab.knime.port.AdapterPortObjectSpec;
  * summarized gets a missing summary and its reason in summary_error; the other rows still run.
  */
 final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
+
+    /** Rows summarized at a time (the engine sorts a chunk by length to batch it). */
+    static final int CHUNK_ROWS = 2048;
 
     static final DataTableSpec APPENDED = new DataTableSpec(
         new DataColumnSpecCreator(SummarizeTable.SUMMARY, StringCell.TYPE).createSpec(),
@@ -73,23 +82,63 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         BufferedDataTable table = (BufferedDataTable) in[1];
         String baseSetting = baseModelSetting(adapter == null ? null : adapter.getSpec());
         int column = KnimeTables.column(table.getDataTableSpec(), settings.documentColumn.getStringValue(), "document");
-        List<String> documents = KnimeTables.strings(table, column);
-        List<SummaryResult> results = EngineCalls.run(() -> {
+        DataTableSpec inSpec = table.getDataTableSpec();
+        BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
+        long failed = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
             SummarizeOptions options = new SummarizeOptions(base, adapter == null ? null : adapter.folder(),
                 settings.mergeAdapter.getBooleanValue(), settings.prompt.format(), settings.maxInputTokens.getIntValue(),
                 settings.batchSize.getIntValue(), SharedOptions.modelOptions(settings.device, settings.dtype.getStringValue()));
-            try (Summarizer s = Summarizer.open(options)) {
-                return s.summarize(documents, settings.apply(s.defaults()), new KnimeProgress(exec));
+            try (Summarizer s = Summarizer.open(options); BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
+                return summarizeInChunks(s, table, column, out, alloc, exec);
             }
         });
-        long failed = results.stream().filter(r -> r.error() != null).count();
+        out.close();
         if (failed > 0) {
-            setWarningMessage(failed + " of " + results.size() + " rows could not be summarized; see summary_error.");
+            setWarningMessage(failed + " of " + table.size() + " rows could not be summarized; see summary_error.");
         }
-        try (BufferAllocator alloc = Tables.newAllocator("summarize-node");
-                VectorSchemaRoot appended = SummarizeTable.resultColumns(results, alloc)) {
-            return new PortObject[] {KnimeTables.appendArrow(table, appended, exec)};
+        return new PortObject[] {out.getTable()};
+    }
+
+    /**
+     * Reads, summarizes and writes {@link #CHUNK_ROWS} rows at a time, so that the node holds one
+     * chunk of documents, not the table. Returns the number of rows that failed.
+     */
+    private long summarizeInChunks(final Summarizer s, final BufferedDataTable table, final int column,
+            final BufferedDataContainer out, final BufferAllocator alloc, final ExecutionContext exec)
+            throws IOException, InvalidSettingsException {
+        KnimeProgress monitor = new KnimeProgress(exec);
+        var generation = settings.apply(s.defaults());
+        long failed = 0;
+        long first = 0;
+        try (CloseableRowIterator it = table.iterator()) {
+            while (it.hasNext()) {
+                List<DataRow> rows = new ArrayList<>();
+                while (it.hasNext() && rows.size() < CHUNK_ROWS) {
+                    rows.add(it.next());
+                }
+                List<String> docs = rows.stream().map(r -> KnimeTables.text(r, column)).toList();
+                long before = first;
+                ProgressListener progress = new ProgressListener() {
+                    @Override
+                    public void onProgress(final long done, final long total, final String message) {
+                        monitor.onProgress(before + done, table.size(), "row " + (before + done) + " of " + table.size() + ": "
+                            + message);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return monitor.isCancelled();
+                    }
+                };
+                List<SummaryResult> results = s.summarize(docs, generation, progress, first);
+                failed += results.stream().filter(r -> r.error() != null).count();
+                try (VectorSchemaRoot appended = SummarizeTable.resultColumns(results, alloc)) {
+                    KnimeTables.appendChunk(out, rows, appended);
+                }
+                first += rows.size();
+            }
         }
+        return failed;
     }
 }

@@ -11,7 +11,9 @@ import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.SummarizeTable;
 import org.loralab.engine.summarize.Summarizer;
 import org.loralab.engine.summarize.SummaryResult;
-import org.loralab.engine.table.TableFiles;
+import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.table.TableChunks;
+import org.loralab.engine.table.TableSink;
 import org.loralab.engine.table.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,23 +34,47 @@ final class SummarizeCommand implements Callable<Integer> {
     @Mixin ModelArgs modelArgs;
     @Mixin PromptArgs prompt;
 
+    @Option(names = "--chunk-rows", defaultValue = "2048",
+            description = "rows read, summarized and written at a time: the job holds one chunk of the table, never all of it")
+    int chunkRows;
+
     @Override
     public Integer call() throws Exception {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("--chunk-rows must be at least 1");
+        }
         OutputTargets.requireNotInput(out, "--out", data, model, adapter);
         AtomicFiles.requireWritable(out);
+        long[] counts = new long[2]; // rows, failed rows
         try (BufferAllocator alloc = Tables.newAllocator("summarize");
-                VectorSchemaRoot input = TableFiles.read(data, alloc);
-                Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,
-                        modelArgs.modelOptions()))) {
-            List<SummaryResult> results = s.summarize(SummarizeTable.documents(input, documentCol), modelArgs.apply(s.defaults()),
-                    new ConsoleProgress("summarize"));
-            ConsoleProgress.clear();
-            try (VectorSchemaRoot output = SummarizeTable.withSummaries(input, results, alloc)) {
-                TableFiles.write(out, output);
+                TableChunks chunks = TableChunks.open(data, alloc, chunkRows)) {
+            if (!chunks.columns().contains(documentCol)) {
+                throw new IllegalArgumentException(data + ": no column '" + documentCol + "' (columns: " + chunks.columns() + ")");
             }
-            long failed = results.stream().filter(r -> r.error() != null).count();
-            System.out.printf("wrote %s: %d summaries, %d rows with errors%n", out, results.size() - failed, failed);
-            return failed == results.size() && !results.isEmpty() ? 1 : 0;
+            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,
+                    modelArgs.modelOptions()))) {
+                var generation = modelArgs.apply(s.defaults());
+                ConsoleProgress progress = new ConsoleProgress("summarize");
+                AtomicFiles.write(out, stream -> {
+                    try (TableSink sink = TableSink.of(out, stream, alloc)) {
+                        for (VectorSchemaRoot next = chunks.next(); next != null; next = chunks.next()) {
+                            try (VectorSchemaRoot chunk = next) {
+                                long first = chunks.rowsRead() - chunk.getRowCount();
+                                List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol), generation,
+                                        ProgressListener.offset(progress, first), first);
+                                counts[0] += results.size();
+                                counts[1] += results.stream().filter(r -> r.error() != null).count();
+                                try (VectorSchemaRoot output = SummarizeTable.withSummaries(chunk, results, alloc)) {
+                                    sink.append(output);
+                                }
+                            }
+                        }
+                    }
+                });
+            }
         }
+        ConsoleProgress.clear();
+        System.out.printf("wrote %s: %d summaries, %d rows with errors%n", out, counts[0] - counts[1], counts[1]);
+        return counts[1] == counts[0] && counts[0] > 0 ? 1 : 0;
     }
 }

@@ -32,4 +32,22 @@ public interface ProgressListener {
             throw new CancellationException("cancelled by the user");
         }
     }
+
+    /**
+     * For one chunk of a longer job: counts continue after the {@code before} units already done, and
+     * the total is what is known so far (a streamed table's length is not known up front).
+     */
+    static ProgressListener offset(ProgressListener p, long before) {
+        return new ProgressListener() {
+            @Override
+            public void onProgress(long done, long total, String message) {
+                p.onProgress(before + done, before + total, "rows " + (before + 1) + "-" + (before + total) + ": " + message);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return p.isCancelled();
+            }
+        };
+    }
 }

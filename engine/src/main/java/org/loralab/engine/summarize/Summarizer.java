@@ -80,6 +80,14 @@ public final class Summarizer implements AutoCloseable {
      * @param documents the documents; null or blank ones get an error
      */
     public List<SummaryResult> summarize(List<String> documents, GenerationConfig cfg, ProgressListener progress) {
+        return summarize(documents, cfg, progress, 0);
+    }
+
+    /**
+     * One chunk of a longer table whose first document is row {@code firstRow} of the table: errors
+     * name table rows, and each row samples from the stream of its table row, so chunking changes nothing.
+     */
+    public List<SummaryResult> summarize(List<String> documents, GenerationConfig cfg, ProgressListener progress, long firstRow) {
         cfg.validate();
         SummaryResult[] results = new SummaryResult[documents.size()];
         record Prepared(int row, PromptEncoder.Encoded prompt) {
@@ -89,13 +97,13 @@ public final class Summarizer implements AutoCloseable {
         for (int i = 0; i < documents.size(); i++) {
             String doc = documents.get(i);
             if (doc == null || doc.isBlank()) {
-                results[i] = SummaryResult.failed(i, "row " + i + ": the document is " + (doc == null ? "missing" : "empty"));
+                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": the document is " + (doc == null ? "missing" : "empty"));
                 continue;
             }
             try {
                 ready.add(new Prepared(i, prompts.encode(doc, budget)));
             } catch (IllegalArgumentException e) {
-                results[i] = SummaryResult.failed(i, "row " + i + ": " + e.getMessage());
+                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": " + e.getMessage());
             }
         }
         ready.sort(Comparator.comparingInt((Prepared p) -> p.prompt().ids().length).thenComparingInt(Prepared::row));
@@ -109,7 +117,7 @@ public final class Summarizer implements AutoCloseable {
             List<long[]> ids = batch.stream().map(p -> p.prompt().ids()).toList();
             try {
                 // Each row samples from its own stream (its row number), whatever batch it lands in.
-                long[] streams = batch.stream().mapToLong(Prepared::row).toArray();
+                long[] streams = batch.stream().mapToLong(p -> firstRow + p.row()).toArray();
                 List<long[]> out = gen.generate(ids, cfg, ProgressListener.NONE, streams);
                 for (int k = 0; k < batch.size(); k++) {
                     Prepared p = batch.get(k);
@@ -121,7 +129,7 @@ public final class Summarizer implements AutoCloseable {
                 throw e;
             } catch (RuntimeException e) {
                 for (Prepared p : batch) {
-                    results[p.row()] = SummaryResult.failed(p.row(), "row " + p.row() + ": generation failed: " + e.getMessage());
+                    results[p.row()] = SummaryResult.failed(p.row(), "row " + (firstRow + p.row()) + ": generation failed: " + e.getMessage());
                 }
             }
             done += batch.size();

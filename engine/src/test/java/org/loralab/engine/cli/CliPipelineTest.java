@@ -54,4 +54,32 @@ class CliPipelineTest {
         assertEquals(1, run("train", "-m", model.toString(), "--data", dir.resolve("missing.csv").toString(), "--out",
                 dir.resolve("x").toString()));
     }
+
+    /** A table summarized a chunk at a time gives the table summarized whole, row numbers in errors included. */
+    @Test
+    void summarizingInChunksChangesNothing() throws Exception {
+        Path model = new TinyCheckpoint().seed(12).write(dir.resolve("model"));
+        StringBuilder csv = new StringBuilder("id,document\n");
+        for (int i = 0; i < 7; i++) {
+            csv.append(i).append(',').append(i == 5 ? "" : "Rain number " + i + " in Osaka.").append('\n');
+        }
+        Files.writeString(dir.resolve("docs.csv"), csv.toString());
+        for (String chunk : new String[] {"1000", "2"}) {
+            for (String format : new String[] {"csv", "arrow"}) {
+                assertEquals(0, run("summarize", "-m", model.toString(), "--data", dir.resolve("docs.csv").toString(), "--out",
+                        dir.resolve("out-" + chunk + "." + format).toString(), "--max-new-tokens", "5", "--chunk-rows", chunk,
+                        "--sample", "--seed", "3", "--template={document}\\nSummary:"));
+            }
+        }
+        String whole = Files.readString(dir.resolve("out-1000.csv"));
+        assertTrue(whole.contains("row 5: the document is missing"), whole);
+        assertEquals(8, whole.lines().count());
+        assertEquals(whole, Files.readString(dir.resolve("out-2.csv")));
+        try (var alloc = org.loralab.engine.table.Tables.newAllocator("t");
+                var a = org.loralab.engine.table.TableFiles.read(dir.resolve("out-1000.arrow"), alloc);
+                var b = org.loralab.engine.table.TableFiles.read(dir.resolve("out-2.arrow"), alloc)) {
+            assertEquals(a.contentToTSVString(), b.contentToTSVString());
+            assertEquals(7, b.getRowCount());
+        }
+    }
 }
