@@ -36,6 +36,8 @@ public final class AtomicFiles {
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 body.writeTo(out);
+            } catch (IOException e) {
+                throw naming(target, e);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -45,6 +47,17 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A write that failed with a bare cause ("File too large", "No space left on device") says which
+     * output it was writing; an error that already names a file is kept as it is.
+     */
+    static IOException naming(Path target, IOException e) {
+        if (e instanceof FileSystemException || (e.getMessage() != null && e.getMessage().contains(target.toString()))) {
+            return e;
+        }
+        return new IOException("could not write " + target + ": " + e.getMessage(), e);
     }
 
     /** The checks {@link #write} would fail on, made before long work: a regular file or nothing, in a writable folder. */

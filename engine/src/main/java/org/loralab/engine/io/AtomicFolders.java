@@ -57,8 +57,12 @@ public final class AtomicFolders {
         Path tmp = parent.resolve("." + name + ".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
         try {
-            body.writeInto(tmp);
-            ReplaceableFolders.writeManifest(tmp);
+            try {
+                body.writeInto(tmp);
+                ReplaceableFolders.writeManifest(tmp);
+            } catch (IOException e) {
+                throw AtomicFiles.naming(target, e);
+            }
             try (CrossProcessLock lock = CrossProcessLock.acquire(parent.resolve("." + name + ".lock"))) {
                 requireWritable(abs, replace); // again: another writer may have been first
                 Path version = parent.resolve("." + name + VERSION + UUID.randomUUID());

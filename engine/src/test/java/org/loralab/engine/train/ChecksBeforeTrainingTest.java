@@ -54,13 +54,12 @@ class ChecksBeforeTrainingTest {
         Exception under = refusedBeforeAnyStep(model, notAFolder.resolve("adapter"), null);
         assertTrue(under.getMessage().contains("not a folder"), under.getMessage());
 
-        // a read-only folder (root writes anyway, so this part runs only for other users)
+        // a read-only folder; root writes into one anyway, so for root a folder nobody may add to: sysfs's top
         Path readOnly = Files.createDirectories(dir.resolve("ro"));
         readOnly.toFile().setWritable(false, false);
-        if (!Files.isWritable(readOnly)) {
-            Exception ro = refusedBeforeAnyStep(model, readOnly.resolve("adapter"), null);
-            assertTrue(ro.getMessage().contains("refuses new entries"), ro.getMessage());
-        }
+        Path unwritable = Files.isWritable(readOnly) ? Path.of("/sys") : readOnly;
+        Exception ro = refusedBeforeAnyStep(model, unwritable.resolve("loralab-adapter"), null);
+        assertTrue(ro.getMessage().contains("refuses new entries") && ro.getMessage().contains(unwritable.toString()), ro.getMessage());
         readOnly.toFile().setWritable(true, false);
     }
 }
