@@ -1,9 +1,9 @@
 package org.loralab.engine.model;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.util.List;
+import org.loralab.engine.tokenizer.HfTokenizerJson;
 
 /**
  * A HF {@code tokenizer.json} for a byte-level BPE with no merges: every byte is one token (ids
@@ -22,38 +22,9 @@ final class ByteLevelTokenizerJson {
         JsonArray added = new JsonArray();
         for (int i = 0; i < specialTokens.size(); i++) {
             vocab.addProperty(specialTokens.get(i), 256 + i);
-            JsonObject t = new JsonObject();
-            t.addProperty("id", 256 + i);
-            t.addProperty("content", specialTokens.get(i));
-            t.addProperty("single_word", false);
-            t.addProperty("lstrip", false);
-            t.addProperty("rstrip", false);
-            t.addProperty("normalized", false);
-            t.addProperty("special", true);
-            added.add(t);
+            added.add(HfTokenizerJson.specialToken(256 + i, specialTokens.get(i)));
         }
-        JsonObject model = new JsonObject();
-        model.addProperty("type", "BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.add("unk_token", JsonNull.INSTANCE);
-        model.add("continuing_subword_prefix", JsonNull.INSTANCE);
-        model.add("end_of_word_suffix", JsonNull.INSTANCE);
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocab);
-        model.add("merges", new JsonArray());
-
-        JsonObject root = new JsonObject();
-        root.addProperty("version", "1.0");
-        root.add("truncation", JsonNull.INSTANCE);
-        root.add("padding", JsonNull.INSTANCE);
-        root.add("added_tokens", added);
-        root.add("normalizer", JsonNull.INSTANCE);
-        root.add("pre_tokenizer", byteLevel());
-        root.add("post_processor", byteLevel());
-        root.add("decoder", byteLevel());
-        root.add("model", model);
-        return root.toString();
+        return HfTokenizerJson.bpe(added, byteLevel(), byteLevel(), byteLevel(), vocab, new JsonArray(), null);
     }
 
     private static JsonObject byteLevel() {

@@ -46,15 +46,7 @@ public final class BpeTokenizerJson {
         JsonObject vocab = new JsonObject();
         JsonArray added = new JsonArray();
         for (String s : specialTokens) {
-            JsonObject t = new JsonObject();
-            t.addProperty("id", vocab.size());
-            t.addProperty("content", s);
-            t.addProperty("single_word", false);
-            t.addProperty("lstrip", false);
-            t.addProperty("rstrip", false);
-            t.addProperty("normalized", false);
-            t.addProperty("special", true);
-            added.add(t);
+            added.add(HfTokenizerJson.specialToken(vocab.size(), s));
             vocab.addProperty(s, vocab.size());
         }
         for (String c : v.alphabet()) {
@@ -69,28 +61,7 @@ public final class BpeTokenizerJson {
                 vocab.addProperty(m[0] + m[1], vocab.size());
             }
         }
-        JsonObject model = new JsonObject();
-        model.addProperty("type", "BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.addProperty("unk_token", unkToken);
-        model.add("continuing_subword_prefix", JsonNull.INSTANCE);
-        model.add("end_of_word_suffix", JsonNull.INSTANCE);
-        model.addProperty("fuse_unk", true);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocab);
-        model.add("merges", merges);
-
-        JsonObject root = new JsonObject();
-        root.addProperty("version", "1.0");
-        root.add("truncation", JsonNull.INSTANCE);
-        root.add("padding", JsonNull.INSTANCE);
-        root.add("added_tokens", added);
-        root.add("normalizer", JsonNull.INSTANCE);
-        root.add("pre_tokenizer", metaspace());
-        root.add("post_processor", JsonNull.INSTANCE);
-        root.add("decoder", metaspace());
-        root.add("model", model);
-        return root.toString();
+        return HfTokenizerJson.bpe(added, metaspace(), JsonNull.INSTANCE, metaspace(), vocab, merges, unkToken);
     }
 
     /** Size of the vocabulary {@link #build} writes. */
