@@ -84,7 +84,9 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         int column = KnimeTables.column(table.getDataTableSpec(), settings.documentColumn.getStringValue(), "document");
         DataTableSpec inSpec = table.getDataTableSpec();
         BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
-        long failed = EngineCalls.run(() -> {
+        long failed;
+        try {
+            failed = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
             SummarizeOptions options = new SummarizeOptions(base, adapter == null ? null : adapter.folder(),
                 settings.mergeAdapter.getBooleanValue(), settings.prompt.format(), settings.maxInputTokens.getIntValue(),
@@ -92,8 +94,10 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
             try (Summarizer s = Summarizer.open(options); BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
                 return summarizeInChunks(s, table, column, out, alloc, exec);
             }
-        });
-        out.close();
+            });
+        } finally {
+            out.close(); // also on failure or cancel: its rows go with it
+        }
         if (failed > 0) {
             setWarningMessage(failed + " of " + table.size() + " rows could not be summarized; see summary_error.");
         }

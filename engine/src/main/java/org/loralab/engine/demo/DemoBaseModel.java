@@ -85,7 +85,7 @@ public final class DemoBaseModel {
             writeTokenizer(init, vocab);
             List<Double> losses;
             try (TextTokenizer tok = TextTokenizer.load(init);
-                    CausalLM model = CausalLM.load(init, new ModelOptions("cpu", "float32"))) {
+                    CausalLM model = CausalLM.loadWritable(init, new ModelOptions("cpu", "float32"))) {
                 List<EncodedExample> data = new ArrayList<>();
                 for (int i = 0; i < texts.size(); i++) {
                     long[] ids = tok.encode(texts.get(i), false);
@@ -106,6 +106,8 @@ public final class DemoBaseModel {
                     }
                     JsonObject c = JsonParser.parseString(Files.readString(init.resolve("config.json"))).getAsJsonObject();
                     c.addProperty("torch_dtype", "bfloat16");
+                    c.addProperty("bos_token_id", 1); // this tokenizer's <|im_start|> and <|im_end|>, not the byte-level ids
+                    c.addProperty("eos_token_id", EOS);
                     Files.writeString(tmp.resolve("config.json"), c.toString());
                     SafetensorsWriter.write(tmp.resolve("model.safetensors"), model.namedWeights(), Map.of("format", "pt"), true);
                     Files.writeString(tmp.resolve("TRAINING.md"), notes);

@@ -31,12 +31,12 @@ public final class DemoReport {
     public static String protocol(DemoRunner.Result r) {
         DemoSettings s = r.settings();
         return String.format(Locale.ROOT, "Target: Japanese medical notes, three disjoint splits of distinct documents: %d training "
-                + "examples, %d dev rows, %d test rows. Bank: %d rank-8 LoRA adapters (all linear layers), one per other "
+                + "examples, %d dev rows, %d test rows. Bank: %d rank-%d LoRA adapters (all linear layers), one per other "
                 + "(domain, language) pair, %d rows and %d epochs each. Every method tries the same number of settings, "
                 + "%d: its default and %d more drawn at random (seed %d) from its search space, each scored by mean ROUGE-L F1 "
                 + "on dev; only the chosen one is run on the test split, once. Scores: ROUGE on Kuromoji morphemes, F1 with 95%% "
                 + "bootstrap intervals (%d resamples). Greedy decoding, at most %d new tokens.",
-                s.targetRows(), s.devRows(), s.testRows(), r.bank().size(), s.bankRows(), s.bankEpochs(), s.tuningBudget(),
+                s.targetRows(), s.devRows(), s.testRows(), r.bank().size(), DemoRunner.lora().r(), s.bankRows(), s.bankEpochs(), s.tuningBudget(),
                 s.tuningBudget() - 1, s.seed(), s.bootstrap(), s.maxNewTokens());
     }
 
@@ -63,7 +63,7 @@ public final class DemoReport {
     /** The README's table: what this run gave, not edited by hand. */
     public static String markdown(DemoRunner.Result result) {
         StringBuilder sb = new StringBuilder("| method | chosen on dev | dev ROUGE-L | test ROUGE-L F1 [95% CI] | rank | adapter values "
-                + "(non-zero) | learned on the 16 examples |\n|---|---|---|---|---|---|---|\n");
+                + "(non-zero) | learned on the " + result.settings().targetRows() + " examples |\n|---|---|---|---|---|---|---|\n");
         for (DemoRunner.Row r : result.rows()) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %s | %d | %,d (%,d) | %,d |%n", r.method(), r.chosen(), r.devRougeL(),
                     interval(r.rouge().get(RougeType.ROUGE_L)), r.size().rank(), r.size().values(), r.size().nonZero(), r.learnedOnTarget()));

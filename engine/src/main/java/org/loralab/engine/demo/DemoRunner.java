@@ -14,6 +14,7 @@ import org.loralab.engine.bank.BankEntry;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.merge.MergeJob;
+import org.loralab.engine.model.BaseModelLocation;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
@@ -134,7 +135,7 @@ public final class DemoRunner {
                 Path out = method.builder().build(candidates.get(i), settings.seed(), work.resolve(slug(method.label()) + "-" + i));
                 double dev = scoring.devRougeL(out, splits.dev());
                 tried.add(new Tried(candidates.get(i), dev));
-                if (dev > bestScore) { // ties keep the earlier setting, the default first
+                if (dev > bestScore || chosen == null) { // ties keep the earlier setting, the default first
                     bestScore = dev;
                     best = out;
                     chosen = candidates.get(i);
@@ -160,8 +161,18 @@ public final class DemoRunner {
             AdapterMetadata m = AdapterMetadata.load(bank.get(i));
             related[i] = m != null && (langCode(TARGET_LANG).equals(m.language) || domainName(TARGET_DOMAIN).equals(m.domain));
         }
-        return new DemoMethods.Context(baseModel, bank, related, work.resolve("bank").resolve("en-" + domainName(TARGET_DOMAIN)),
+        return new DemoMethods.Context(baseModel, bank, related, bankFolder().resolve("en-" + domainName(TARGET_DOMAIN)),
                 rows(splits.train()), tuneConfig(), lora(), new ModelOptions("auto", "auto"), TrainingListener.of(progress));
+    }
+
+    /**
+     * The bank's folder, named after the base model's content and the bank's size, so a bank made
+     * from another model or with other settings (a quick run) is never reused by mistake.
+     */
+    Path bankFolder() throws IOException {
+        String model = Files.isRegularFile(baseModel.resolve("model.safetensors")) ? BaseModelLocation.contentHash(baseModel)
+                : Integer.toHexString(baseModel.toAbsolutePath().normalize().hashCode());
+        return work.resolve("bank-" + model + "-" + settings.bankRows() + "x" + settings.bankEpochs());
     }
 
     /** Trains (or reuses) one adapter per (domain, language) pair except the target. */
@@ -169,7 +180,7 @@ public final class DemoRunner {
         // One bank for every seed of a run: the seeds vary the target side only.
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(settings.bankEpochs()).withLearningRate(3e-3)
                 .withBatch(8, 1).withSchedule(LrSchedule.LINEAR, 0.1).withMaxSeqLength(256).withSeed(BANK_SEED);
-        AdapterBank bank = new AdapterBank(work.resolve("bank"));
+        AdapterBank bank = new AdapterBank(bankFolder());
         for (DemoData.Domain d : DemoData.Domain.values()) {
             for (DemoData.Lang l : DemoData.Lang.values()) {
                 if (d == TARGET_DOMAIN && l == TARGET_LANG) {

@@ -18,7 +18,10 @@ import org.loralab.engine.rouge.RougeType;
  */
 public final class MethodSeeds {
 
-    /** The methods that learn from the target examples (the others do not depend on the training seed). */
+    /**
+     * The methods that learn from the target examples, the default selection. The others depend on the
+     * seed too (which settings are drawn, DARE's masks): {@code --all} includes them.
+     */
     public static final Predicate<String> LEARNED = label -> label.startsWith("LoRA") || label.startsWith("continued")
             || label.equals("LoraHub") || label.startsWith("Adaptive");
 

@@ -34,10 +34,11 @@ public final class AtomicFiles {
         // Not Files.createTempFile: it makes every file 0600 whatever the umask; CREATE_NEW on a unique name respects it.
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out = new OutputFailures(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE))) {
                 body.writeTo(out);
-            } catch (IOException e) {
-                throw naming(target, e);
+            } catch (OutputFailure e) {
+                throw naming(target, (IOException) e.getCause()); // the output failed (a full disk), not an input the body read
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -46,6 +47,55 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A failure of the output stream itself, told apart from errors of what the body reads. */
+    private static final class OutputFailure extends IOException {
+        OutputFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class OutputFailures extends java.io.FilterOutputStream {
+        OutputFailures(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
         }
     }
 

@@ -297,11 +297,7 @@ public final class SafetensorsFile {
             array = javaBacked.duplicate();
             javaBacked.close();
         } else {
-            // Copied out of the read-only mapping: an array backed by it crashes the JVM on any
-            // in-place update (training a whole model does those).
-            NDArray mapped = manager.create(data, info.djlShape(), info.dataType());
-            array = mapped.duplicate();
-            mapped.close();
+            array = manager.create(data, info.djlShape(), info.dataType());
         }
         array.setName(name);
         return array;

@@ -84,6 +84,14 @@ public final class BaseModelLocation {
         return target;
     }
 
+    /** A short hash of a model folder's config and weights (single-file checkpoints), to name what was made from it. */
+    public static String contentHash(Path dir) throws IOException {
+        try (InputStream config = Files.newInputStream(dir.resolve("config.json"));
+                InputStream weights = Files.newInputStream(dir.resolve("model.safetensors"))) {
+            return hash(config, weights);
+        }
+    }
+
     /** The same short hash over an extracted copy, or null when its files are missing or unreadable. */
     private static String extractedHash(Path dir) {
         try (InputStream config = Files.newInputStream(dir.resolve("config.json"));

@@ -48,13 +48,26 @@ public final class CausalLM implements AutoCloseable {
 
     /** Loads config.json and the safetensors weights of {@code dir}. */
     public static CausalLM load(Path dir, ModelOptions options) throws IOException {
+        return load(dir, options, false);
+    }
+
+    /**
+     * For training every weight in place: each weight in memory of its own. {@link #load} may leave
+     * float32 weights on the CPU reading straight from the read-only mapped file, where an in-place
+     * update would crash the JVM.
+     */
+    public static CausalLM loadWritable(Path dir, ModelOptions options) throws IOException {
+        return load(dir, options, true);
+    }
+
+    private static CausalLM load(Path dir, ModelOptions options, boolean writable) throws IOException {
         ModelConfig config = ModelConfig.load(dir);
         Device device = options.resolveDevice();
         DataType dtype = options.resolveDtype(device, config.torchDtype());
         Checkpoint ckpt = Checkpoint.open(dir);
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
-            return new WeightLoader(ckpt, config, manager, dtype, device).load();
+            return new WeightLoader(ckpt, config, manager, dtype, device, writable).load();
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -62,7 +75,7 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /** Reads the tensors for each module, checking shapes against config.json. */
-    private record WeightLoader(Checkpoint ckpt, ModelConfig c, NDManager m, DataType dtype, Device device) {
+    private record WeightLoader(Checkpoint ckpt, ModelConfig c, NDManager m, DataType dtype, Device device, boolean writable) {
 
         CausalLM load() throws IOException {
             int h = c.hiddenSize();
@@ -117,7 +130,14 @@ public final class CausalLM implements AutoCloseable {
         }
 
         private NDArray tensor(String name, long... shape) throws IOException {
-            return ckpt.load(m, name, new Shape(shape), dtype, device);
+            NDArray w = ckpt.load(m, name, new Shape(shape), dtype, device);
+            if (!writable) {
+                return w;
+            }
+            NDArray own = w.duplicate(); // out of the read-only mapping, if that is where it was
+            own.setName(name);
+            w.close();
+            return own;
         }
     }
 

@@ -182,13 +182,12 @@ public final class TableChunks implements AutoCloseable {
 
     private static TableChunks arrow(Path file, BufferAllocator allocator, int rowsPerChunk) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        ArrowFileReader reader;
+        ArrowFileReader reader = new ArrowFileReader(ch, allocator, Lz4ArrowCodec.FACTORY); // LZ4: pyarrow's Feather default
         Schema schema;
         try {
-            reader = new ArrowFileReader(ch, allocator, Lz4ArrowCodec.FACTORY); // LZ4: pyarrow's Feather default
             schema = reader.getVectorSchemaRoot().getSchema();
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            reader.close(); // closes the channel too
             throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);
         }
         ArrowFileReader r = reader;
@@ -214,13 +213,18 @@ public final class TableChunks implements AutoCloseable {
                     }
                     int n = Math.min(rows, batch.getRowCount() - offset);
                     VectorSchemaRoot chunk = VectorSchemaRoot.create(schema, allocator);
-                    for (int c = 0; c < batch.getFieldVectors().size(); c++) {
-                        for (int i = 0; i < n; i++) {
-                            chunk.getVector(c).copyFromSafe(offset + i, i, batch.getVector(c));
+                    try {
+                        for (int c = 0; c < batch.getFieldVectors().size(); c++) {
+                            for (int i = 0; i < n; i++) {
+                                chunk.getVector(c).copyFromSafe(offset + i, i, batch.getVector(c));
+                            }
+                            chunk.getVector(c).setValueCount(n);
                         }
-                        chunk.getVector(c).setValueCount(n);
+                        chunk.setRowCount(n);
+                    } catch (RuntimeException e) {
+                        chunk.close();
+                        throw e;
                     }
-                    chunk.setRowCount(n);
                     offset += n;
                     gaveOne = true;
                     return chunk;

@@ -73,8 +73,11 @@ public interface TableSink extends AutoCloseable {
                 @Override
                 public void close() throws IOException {
                     if (writer != null) {
-                        writer.end();
-                        bound.close();
+                        try {
+                            writer.end();
+                        } finally {
+                            bound.close();
+                        }
                     }
                 }
             };

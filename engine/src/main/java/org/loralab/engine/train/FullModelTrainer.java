@@ -16,7 +16,8 @@ import org.loralab.engine.model.NativeArrays;
  * Trains every weight of a model (embeddings, norms, projections, head) as language modelling:
  * what building a small base model from scratch needs, where LoRA's frozen random embeddings would
  * cap what the model can learn. Same loss, AdamW, schedule and clipping as {@link LoraTrainer}, without
- * its checkpointing and early stopping (a base model is built once, offline). Updates the model in place.
+ * its checkpointing and early stopping (a base model is built once, offline). Updates the model in
+ * place: load it with {@link CausalLM#loadWritable}.
  */
 public final class FullModelTrainer {
 
@@ -44,7 +45,12 @@ public final class FullModelTrainer {
     }
 
     private List<Double> run(List<EncodedExample> data, Map<String, NDArray> params, TrainingListener listener) {
-        AdamW optimizer = new AdamW(params, model.manager(), cfg.weightDecay());
+        try (NDManager state = model.manager().newSubManager()) { // AdamW's moments go when training ends
+            return run(data, params, new AdamW(params, state, cfg.weightDecay()), listener);
+        }
+    }
+
+    private List<Double> run(List<EncodedExample> data, Map<String, NDArray> params, AdamW optimizer, TrainingListener listener) {
         int perEpoch = (data.size() + cfg.batchSize() - 1) / cfg.batchSize();
         int total = perEpoch * cfg.epochs();
         int warmup = (int) Math.ceil(cfg.warmupRatio() * total);

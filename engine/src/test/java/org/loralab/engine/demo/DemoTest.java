@@ -53,6 +53,29 @@ class DemoTest {
         assertEquals(tried, Setting.tried(space, 2, 1));
     }
 
+    @Test
+    void everyDemoMethodHasRoomForTheFullBudget() {
+        DemoMethods.Context c = new DemoMethods.Context(dir.resolve("base"), List.of(dir.resolve("a"), dir.resolve("b")),
+                new boolean[] {true, false}, dir.resolve("bank/en-medical"), List.of(),
+                org.loralab.engine.train.TrainingConfig.defaults().withEpochs(20), DemoRunner.lora(), null, null);
+        int budget = DemoSettings.full().tuningBudget();
+        for (AdaptationMethod m : DemoMethods.all(c)) {
+            int expected = m.label().equals("base model") ? 1 : budget;
+            assertEquals(expected, Setting.tried(m.space(), budget, 7).size(), m.label() + " would try fewer settings than the others");
+        }
+    }
+
+    @Test
+    void noSplitHoldsAPretrainingDocument() {
+        Set<String> excluded = DemoSplits.excludedDocuments();
+        DemoSplits s = DemoSplits.of(DemoSettings.full());
+        for (List<DemoData.Pair> split : List.of(s.train(), s.dev(), s.test())) {
+            for (DemoData.Pair p : split) {
+                assertTrue(!excluded.contains(p.document()), "the base model was pretrained on (or a default chosen on) " + p.document());
+            }
+        }
+    }
+
     /**
      * The quick demo really trains: its adapters learn (B no longer zero), LoRA on the target beats the
      * base model, no output is broken text, and the report shows the protocol and examples.

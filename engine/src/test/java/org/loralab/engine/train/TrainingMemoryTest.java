@@ -26,7 +26,8 @@ class TrainingMemoryTest {
     Path dir;
 
     private int arraysLeftAfter(Path model, int epochs, boolean wholeModel) throws Exception {
-        try (TextTokenizer tok = TextTokenizer.load(model); CausalLM lm = CausalLM.load(model, new ModelOptions("cpu", "auto"))) {
+        try (TextTokenizer tok = TextTokenizer.load(model);
+                CausalLM lm = wholeModel ? CausalLM.loadWritable(model, new ModelOptions("cpu", "auto")) : CausalLM.load(model, new ModelOptions("cpu", "auto"))) {
             List<EncodedExample> data = EncodedExample.encode(TrainingFixtures.rows(), new PromptEncoder(tok, TrainingFixtures.PROMPT),
                     tok.tokenId(TinyCheckpoint.IM_END).orElseThrow(), 64);
             TrainingConfig cfg = TrainingFixtures.config(epochs);
