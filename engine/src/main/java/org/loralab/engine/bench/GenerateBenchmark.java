@@ -3,6 +3,7 @@ package org.loralab.engine.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ public final class GenerateBenchmark {
     private GenerateBenchmark() {
     }
 
-    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device, int threads, String python)
-            throws IOException, InterruptedException {
+    public static void run(int hidden, int layers, int promptTokens, int newTokens, String device, int threads, String python,
+            Path llamaCpp) throws IOException, InterruptedException {
         if (threads > 0) {
             ai.djl.engine.Engine.getEngine("PyTorch");
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
@@ -49,6 +50,11 @@ public final class GenerateBenchmark {
                     List.of("--hidden", "" + hidden, "--layers", "" + layers, "--heads", "8", "--kv_heads", "4",
                             "--ff", "" + hidden * 11 / 4, "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--prompt", "" + promptTokens,
                             "--new", "" + newTokens));
+            long[] prompt = prompts(1, promptTokens).get(0);
+            JsonObject llama = llamaCpp == null ? null : LlamaCpp.decode(llamaCpp, model, modelDir, dir, threadsUsed, prompt, newTokens);
+            if (llama != null) {
+                System.out.println("  " + LlamaCpp.conversionCheck(llamaCpp, dir));
+            }
             for (int batch : new int[] {1, 16}) {
                 double msPerStep = msPerStep(model, batch, promptTokens, newTokens);
                 double perSecond = batch * 1000 / msPerStep;
@@ -59,6 +65,12 @@ public final class GenerateBenchmark {
                     double torchMs = torch.getAsJsonObject("ms_per_step").get("" + batch).getAsDouble();
                     System.out.printf("            PyTorch eager %s: %6.0f tokens/s (%5.1f ms per step); LoRA Lab / PyTorch %.2f%n",
                             torch.get("torch").getAsString(), batch * 1000 / torchMs, torchMs, torchMs / msPerStep);
+                }
+                if (llama != null && batch == 1) {
+                    double llamaMs = llama.get("ms_per_step").getAsDouble();
+                    System.out.printf("            llama.cpp (node-llama-cpp, f32 GGUF of the same weights, %d threads): %6.0f tokens/s "
+                            + "(%5.1f ms per step); LoRA Lab / llama.cpp %.2f%n", llama.get("threads").getAsInt(), 1000 / llamaMs, llamaMs,
+                            llamaMs / msPerStep);
                 }
             }
             if (torch != null) {

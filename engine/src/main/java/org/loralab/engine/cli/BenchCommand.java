@@ -64,10 +64,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--device", defaultValue = "auto") String device;
         @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: its default, one per core)") int threads;
         @Option(names = "--python", description = "interpreter with torch to time the same decoding in PyTorch eager") String python;
+        @Option(names = "--llama-cpp", description = "folder where `npm install node-llama-cpp` was run: time llama.cpp on the same weights")
+        java.nio.file.Path llamaCpp;
 
         @Override
         public Integer call() throws Exception {
-            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device, threads, python);
+            GenerateBenchmark.run(hidden, layers, promptTokens, newTokens, device, threads, python, llamaCpp);
             return 0;
         }
     }
