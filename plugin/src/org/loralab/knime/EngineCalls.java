@@ -2,6 +2,7 @@ package org.loralab.knime;
 
 import java.util.concurrent.CancellationException;
 import org.knime.core.node.CanceledExecutionException;
+import org.loralab.engine.model.EngineSetup;
 
 /**
  * Runs engine code inside the KNIME bundle. DJL finds its PyTorch engine and native libraries
@@ -10,9 +11,9 @@ import org.knime.core.node.CanceledExecutionException;
  *
  * <p>The bundle ships PyTorch's CPU libraries for Linux x86-64, so there DJL is told never to go
  * online. Elsewhere (Windows, macOS) DJL downloads the matching libraries once into ~/.djl.ai.
- * Either way a setting made in knime.ini wins: {@code -Dai.djl.offline=false} with
- * {@code -DPYTORCH_FLAVOR=cu126} fetches CUDA libraries, {@code -DPYTORCH_LIBRARY_PATH=...} uses an
- * installed libtorch 2.7.1.
+ * Either way a setting made in knime.ini or the environment wins ({@link EngineSetup}): a GPU
+ * needs {@code -DPYTORCH_LIBRARY_PATH=<CUDA libtorch 2.7.1>}, {@code -DPYTORCH_VERSION=2.7.1} and
+ * {@code -DPYTORCH_FLAVOR=cu128}.
  */
 public final class EngineCalls {
 
@@ -23,8 +24,8 @@ public final class EngineCalls {
     }
 
     static {
-        if (System.getProperty("ai.djl.offline") == null && shipsNativesForThisPlatform()) {
-            System.setProperty("ai.djl.offline", "true");
+        if (shipsNativesForThisPlatform()) {
+            EngineSetup.defaultOffline();
         }
     }
 

@@ -40,6 +40,20 @@ public abstract class LoraLabNodeModel<S extends SettingsGroup> extends NodeMode
         settings.loadFrom(s);
     }
 
+    /** Flow variable naming the device and PyTorch library a node's engine work ran on. */
+    public static final String ENGINE_VARIABLE = "loralab_engine";
+
+    /**
+     * Tells where the work runs: the node's log and the flow variable {@value #ENGINE_VARIABLE}
+     * (device, PyTorch version, libtorch path), so a workflow shows whether the GPU was used.
+     */
+    protected void reportEngine(final org.knime.core.node.defaultnodesettings.SettingsModelString device) throws Exception {
+        String line = EngineCalls.run(() -> org.loralab.engine.model.EngineSetup.describe(
+            org.loralab.engine.model.DeviceChoice.resolve(device.getStringValue())));
+        getLogger().info("LoRA Lab engine: " + line);
+        pushFlowVariableString(ENGINE_VARIABLE, line);
+    }
+
     @Override
     protected void loadInternals(final File dir, final ExecutionMonitor exec) {
     }

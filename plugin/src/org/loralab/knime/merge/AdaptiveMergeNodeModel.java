@@ -76,6 +76,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
         AdapterOutput output = AdapterOutput.create(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(), exec);
         KnimeProgress progress = new KnimeProgress(exec);
         MergeJob.Result[] result = new MergeJob.Result[1];
+        reportEngine(settings.device);
         AdapterReference ref = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
             MergeJob.Spec spec = new MergeJob.Spec(base, adapters, settings.mergeMethod(), settings.weightList(), settings.classic(),

@@ -84,6 +84,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         int column = KnimeTables.column(table.getDataTableSpec(), settings.documentColumn.getStringValue(), "document");
         DataTableSpec inSpec = table.getDataTableSpec();
         BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
+        reportEngine(settings.device);
         long failed;
         try {
             failed = EngineCalls.run(() -> {

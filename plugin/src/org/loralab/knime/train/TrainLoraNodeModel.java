@@ -72,6 +72,7 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
         Path checkpoint = settings.checkpoint.getStringValue().isBlank() ? null
             : KnimePaths.local(settings.checkpoint.getStringValue(), "checkpoint folder");
         KnimeProgress progress = new KnimeProgress(exec);
+        reportEngine(settings.device);
         AdapterReference ref = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
             TrainLoraJob.Spec spec = new TrainLoraJob.Spec(base, init, settings.lora(), settings.taskFilter.getBooleanValue(),

@@ -28,6 +28,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InfoCommand.printEngine(args.device);
         try (TextGenerator generator = TextGenerator.load(model, args.modelOptions())) {
             GenerationConfig cfg = args.apply(generator.defaults());
             long start = System.nanoTime();

@@ -1,19 +1,18 @@
 package org.loralab.engine.cli;
 
+import org.loralab.engine.model.EngineSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code loralab} command: one subcommand per node, plus the demo. */
 @Command(name = "loralab", mixinStandardHelpOptions = true, version = "LoRA Lab 0.1.0",
         description = "LoRA adapters for low-resource summarization, from the command line.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, TinyModelCommand.class, BenchCommand.class, DemoModelCommand.class, TrainCommand.class, BankCommand.class, MergeCommand.class, SummarizeCommand.class, RougeCommand.class})
+        subcommands = {InfoCommand.class, DemoCommand.class, GenerateCommand.class, TinyModelCommand.class, BenchCommand.class, DemoModelCommand.class, TrainCommand.class, BankCommand.class, MergeCommand.class, SummarizeCommand.class, RougeCommand.class})
 public final class LoraLabCli implements Runnable {
 
     public static void main(String[] args) {
-        // DJL must never try to download natives: the bundled pytorch-native-cpu jar has them.
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise.
+        EngineSetup.defaultOffline();
         System.exit(new CommandLine(new LoraLabCli()).setExecutionExceptionHandler(LoraLabCli::reportError).execute(args));
     }
 

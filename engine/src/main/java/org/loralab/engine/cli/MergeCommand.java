@@ -56,6 +56,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InfoCommand.printEngine(device);
         List<Path> chosen = adapters;
         if (bank != null) {
             chosen = new AdapterBank(bank).read(ModelConfig.load(model), ProgressListener.NONE).stream()

@@ -40,6 +40,7 @@ final class SummarizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InfoCommand.printEngine(modelArgs.device);
         if (chunkRows < 1) {
             throw new IllegalArgumentException("--chunk-rows must be at least 1");
         }

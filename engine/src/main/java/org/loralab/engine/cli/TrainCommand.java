@@ -58,6 +58,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InfoCommand.printEngine(device);
         try (BufferAllocator alloc = Tables.newAllocator("train")) {
             List<TrainingExample> rows = TableArgs.examples(data, documentCol, summaryCol, alloc);
             List<TrainingExample> val = TableArgs.examples(validation, documentCol, summaryCol, alloc);

@@ -1,0 +1,78 @@
+package org.loralab.engine.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
+import ai.djl.util.cuda.CudaUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which PyTorch the engine runs on, and how that is chosen. The jar ships libtorch 2.7.1 for the
+ * CPU (Linux x86-64); a GPU needs a local CUDA libtorch 2.7.1, named by {@code PYTORCH_LIBRARY_PATH}
+ * with {@code PYTORCH_VERSION=2.7.1} and {@code PYTORCH_FLAVOR=cu128} (environment variables or
+ * system properties), for which DJL's JNI ships inside pytorch-jni. DJL is kept offline only when
+ * nothing says otherwise: a setting of {@code ai.djl.offline} always wins, and a flavor or version
+ * asked for without a local library path leaves DJL free to fetch it.
+ */
+public final class EngineSetup {
+
+    static final String OFFLINE = "ai.djl.offline";
+
+    private EngineSetup() {
+    }
+
+    /** Sets DJL's offline mode unless the user configured it or asked for natives the jar lacks; call before the engine loads. */
+    public static void defaultOffline() {
+        if (offlineByDefault(System.getProperty(OFFLINE), setting("PYTORCH_LIBRARY_PATH"), setting("PYTORCH_FLAVOR"),
+                setting("PYTORCH_VERSION"))) {
+            System.setProperty(OFFLINE, "true");
+        }
+    }
+
+    static boolean offlineByDefault(String offlineSetting, String libraryPath, String flavor, String version) {
+        if (offlineSetting != null) {
+            return false; // the user's word
+        }
+        if (libraryPath != null) {
+            return true; // a local libtorch: nothing to download
+        }
+        return flavor == null && version == null; // the bundled CPU natives; another flavor or version may need fetching
+    }
+
+    /** An environment variable or, if absent, the system property of that name (as DJL reads them). */
+    static String setting(String name) {
+        String v = System.getenv(name);
+        return v != null && !v.isBlank() ? v : System.getProperty(name);
+    }
+
+    /** One line for logs and node messages: device, PyTorch and where its library came from. */
+    public static String describe(Device device) {
+        Engine engine = Engine.getEngine("PyTorch");
+        List<String> parts = new ArrayList<>();
+        parts.add(device.isGpu() ? "GPU " + device.getDeviceId() + " (compute capability "
+                + CudaUtils.getComputeCapability(device.getDeviceId()) + ", CUDA " + CudaUtils.getCudaVersionString() + ")"
+                : "CPU (" + JniUtils.getNumThreads() + " threads)");
+        parts.add("PyTorch " + engine.getVersion() + " via DJL");
+        String path = LibUtils.getLibtorchPath();
+        String flavor = setting("PYTORCH_FLAVOR");
+        parts.add("libtorch " + (path == null ? "(not loaded)" : path));
+        if (flavor != null && path != null && !path.contains(flavor) && setting("PYTORCH_LIBRARY_PATH") == null) {
+            parts.add("PYTORCH_FLAVOR=" + flavor + " was asked for, but this library is not that flavor");
+        }
+        int gpus = engine.getGpuCount();
+        parts.add(gpus == 0 ? "no GPU visible" : gpus + " GPU(s) visible");
+        return String.join("; ", parts);
+    }
+
+    /** The settings that decide the engine, as the user gave them (for `loralab info`). */
+    public static String configuration() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR"}) {
+            sb.append(String.format(Locale.ROOT, "%s=%s%n", name, setting(name) == null ? "(not set)" : setting(name)));
+        }
+        return sb.append(OFFLINE).append('=').append(System.getProperty(OFFLINE)).append('\n').toString();
+    }
+}
