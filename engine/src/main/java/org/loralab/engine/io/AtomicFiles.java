@@ -58,44 +58,40 @@ public final class AtomicFiles {
     }
 
     private static final class OutputFailures extends java.io.FilterOutputStream {
+        private interface Io {
+            void run() throws IOException;
+        }
+
         OutputFailures(OutputStream out) {
             super(out);
         }
 
-        @Override
-        public void write(int b) throws IOException {
+        private static void marked(Io io) throws IOException {
             try {
-                out.write(b);
+                io.run();
             } catch (IOException e) {
                 throw new OutputFailure(e);
             }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            marked(() -> out.write(b));
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw new OutputFailure(e);
-            }
+            marked(() -> out.write(b, off, len));
         }
 
         @Override
         public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new OutputFailure(e);
-            }
+            marked(out::flush);
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new OutputFailure(e);
-            }
+            marked(out::close);
         }
     }
 
