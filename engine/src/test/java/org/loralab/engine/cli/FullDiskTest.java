@@ -44,4 +44,26 @@ class FullDiskTest {
             assertEquals(List.of(), left.toList(), "left behind after the failed write; output: " + output);
         }
     }
+
+    /** The same for a table: ROUGE's per-row scores outgrow the limit; the output is named, nothing is left. */
+    @Test
+    void runningOutOfSpaceWhileWritingATableLeavesNothingBehind() throws Exception {
+        Path dir2 = Files.createDirectories(dir.resolve("table"));
+        StringBuilder csv = new StringBuilder("summary,reference\n");
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("rain in osaka ").append(i).append(",rain in kobe ").append(i % 7).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("pairs.csv"), csv.toString());
+        Path out = dir2.resolve("scores.csv");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 512 && exec \"$0\" \"$@\"", java, "-Dai.djl.offline=true",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), LoraLabCli.class.getName(),
+                "rouge", "--data", data.toString(), "--out", out.toString(), "--bootstrap", "10").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("could not write " + out), "the error names the output: " + output);
+        try (Stream<Path> left = Files.list(dir2)) {
+            assertEquals(List.of(), left.toList(), "left behind after the failed write; output: " + output);
+        }
+    }
 }
