@@ -82,4 +82,16 @@ class CliPipelineTest {
             assertEquals(7, b.getRowCount());
         }
     }
+
+    /** A bad input row found while the output is being written is reported as the input's error, not as a write failure. */
+    @Test
+    void anInputErrorFoundMidStreamNamesTheInput() throws Exception {
+        Path model = new TinyCheckpoint().seed(12).write(dir.resolve("model"));
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "id,document\n0,Rain.\n1,Sun.,extra\n");
+        StringWriter err = new StringWriter();
+        assertEquals(1, InProcessCli.run(err, "summarize", "-m", model.toString(), "--data", bad.toString(), "--out",
+                dir.resolve("out.csv").toString(), "--max-new-tokens", "2", "--chunk-rows", "1"));
+        assertTrue(err.toString().contains(bad + ": row 1 has 3 cells") && !err.toString().contains("could not write"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("out.csv")));
+    }
 }
