@@ -27,6 +27,22 @@ public final class ArrowFiles {
         });
     }
 
+    /**
+     * Copies rows {@code [fromRow, fromRow + n)} of {@code from} to rows starting at {@code toRow} of
+     * {@code to} (same schema); {@code to} then holds {@code toRow + n} rows.
+     */
+    static void copyRows(VectorSchemaRoot from, int fromRow, VectorSchemaRoot to, int toRow, int n) {
+        for (int c = 0; c < from.getFieldVectors().size(); c++) {
+            var source = from.getVector(c);
+            var target = to.getVector(c);
+            for (int i = 0; i < n; i++) {
+                target.copyFromSafe(fromRow + i, toRow + i, source);
+            }
+            target.setValueCount(toRow + n);
+        }
+        to.setRowCount(toRow + n);
+    }
+
     /** Reads every record batch of {@code file} into one table owned by the caller. */
     public static VectorSchemaRoot read(Path file, BufferAllocator allocator) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -35,19 +51,9 @@ public final class ArrowFiles {
             VectorSchemaRoot all = VectorSchemaRoot.create(batch.getSchema(), allocator);
             int rows = 0;
             while (reader.loadNextBatch()) {
-                for (int c = 0; c < batch.getFieldVectors().size(); c++) {
-                    var from = batch.getVector(c);
-                    var to = all.getVector(c);
-                    for (int r = 0; r < batch.getRowCount(); r++) {
-                        to.copyFromSafe(r, rows + r, from);
-                    }
-                }
+                copyRows(batch, 0, all, rows, batch.getRowCount());
                 rows += batch.getRowCount();
             }
-            for (var v : all.getFieldVectors()) {
-                v.setValueCount(rows);
-            }
-            all.setRowCount(rows);
             return all;
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);

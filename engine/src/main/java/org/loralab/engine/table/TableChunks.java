@@ -29,6 +29,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class TableChunks implements AutoCloseable {
 
     private interface Source extends AutoCloseable {
+        /** Up to {@code rows} rows; a chunk without rows once the data is exhausted. */
         VectorSchemaRoot next(int rows) throws IOException;
 
         @Override
@@ -39,6 +40,7 @@ public final class TableChunks implements AutoCloseable {
     private final List<String> columns;
     private final int rowsPerChunk;
     private long rowsRead;
+    private boolean handedOut;
 
     private TableChunks(Source source, List<String> columns, int rowsPerChunk) {
         this.source = source;
@@ -71,9 +73,12 @@ public final class TableChunks implements AutoCloseable {
     /** The next chunk of at most the chunk size, or null after the last row. A table without rows gives one empty chunk. */
     public VectorSchemaRoot next() throws IOException {
         VectorSchemaRoot chunk = source.next(rowsPerChunk);
-        if (chunk != null) {
-            rowsRead += chunk.getRowCount();
+        if (chunk.getRowCount() == 0 && handedOut) {
+            chunk.close();
+            return null;
         }
+        handedOut = true;
+        rowsRead += chunk.getRowCount();
         return chunk;
     }
 
@@ -93,8 +98,6 @@ public final class TableChunks implements AutoCloseable {
             List<String> names = header.stream().map(h -> h == null ? "" : h).toList();
             TableFiles.requireUniqueNames(names, file);
             Source s = new Source() {
-                boolean gaveOne;
-
                 @Override
                 public VectorSchemaRoot next(int rows) throws IOException {
                     List<List<String>> cols = new ArrayList<>();
@@ -109,10 +112,6 @@ public final class TableChunks implements AutoCloseable {
                             cols.get(c).add(rec.get(c));
                         }
                     }
-                    if (n == 0 && gaveOne) {
-                        return null;
-                    }
-                    gaveOne = true;
                     TableBuilder b = new TableBuilder(allocator);
                     for (int c = 0; c < names.size(); c++) {
                         b.strings(names.get(c), cols.get(c));
@@ -146,7 +145,6 @@ public final class TableChunks implements AutoCloseable {
         BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         Source s = new Source() {
             long line;
-            boolean gaveOne;
 
             @Override
             public VectorSchemaRoot next(int rows) throws IOException {
@@ -157,10 +155,6 @@ public final class TableChunks implements AutoCloseable {
                         chunk.add(parse(file, line, text));
                     }
                 }
-                if (chunk.isEmpty() && gaveOne) {
-                    return null;
-                }
-                gaveOne = true;
                 return plan.build(chunk, allocator);
             }
 
@@ -194,7 +188,6 @@ public final class TableChunks implements AutoCloseable {
         Source s = new Source() {
             int offset; // next row of the loaded batch
             boolean loaded;
-            boolean gaveOne;
 
             @Override
             public VectorSchemaRoot next(int rows) throws IOException {
@@ -202,10 +195,6 @@ public final class TableChunks implements AutoCloseable {
                     VectorSchemaRoot batch = r.getVectorSchemaRoot();
                     while (!loaded || offset >= batch.getRowCount()) {
                         if (!r.loadNextBatch()) {
-                            if (gaveOne) {
-                                return null;
-                            }
-                            gaveOne = true;
                             return VectorSchemaRoot.create(schema, allocator);
                         }
                         loaded = true;
@@ -214,19 +203,12 @@ public final class TableChunks implements AutoCloseable {
                     int n = Math.min(rows, batch.getRowCount() - offset);
                     VectorSchemaRoot chunk = VectorSchemaRoot.create(schema, allocator);
                     try {
-                        for (int c = 0; c < batch.getFieldVectors().size(); c++) {
-                            for (int i = 0; i < n; i++) {
-                                chunk.getVector(c).copyFromSafe(offset + i, i, batch.getVector(c));
-                            }
-                            chunk.getVector(c).setValueCount(n);
-                        }
-                        chunk.setRowCount(n);
+                        ArrowFiles.copyRows(batch, offset, chunk, 0, n);
                     } catch (RuntimeException e) {
                         chunk.close();
                         throw e;
                     }
                     offset += n;
-                    gaveOne = true;
                     return chunk;
                 } catch (IOException | RuntimeException e) {
                     throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);
