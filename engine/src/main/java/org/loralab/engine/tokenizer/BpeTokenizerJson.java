@@ -43,33 +43,32 @@ public final class BpeTokenizerJson {
         if (!specialTokens.contains(unkToken)) {
             throw new IllegalArgumentException("the unknown token " + unkToken + " must be one of the special tokens");
         }
-        JsonObject vocab = new JsonObject();
         JsonArray added = new JsonArray();
-        for (String s : specialTokens) {
-            added.add(HfTokenizerJson.specialToken(vocab.size(), s));
-            vocab.addProperty(s, vocab.size());
-        }
-        for (String c : v.alphabet()) {
-            if (!vocab.has(c)) {
-                vocab.addProperty(c, vocab.size());
-            }
+        for (int id = 0; id < specialTokens.size(); id++) {
+            added.add(HfTokenizerJson.specialToken(id, specialTokens.get(id)));
         }
         JsonArray merges = new JsonArray();
-        for (String[] m : v.merges()) {
-            merges.add(m[0] + " " + m[1]);
-            if (!vocab.has(m[0] + m[1])) {
-                vocab.addProperty(m[0] + m[1], vocab.size());
-            }
-        }
-        return HfTokenizerJson.bpe(added, metaspace(), JsonNull.INSTANCE, metaspace(), vocab, merges, unkToken);
+        v.merges().forEach(m -> merges.add(m[0] + " " + m[1]));
+        return HfTokenizerJson.bpe(added, metaspace(), JsonNull.INSTANCE, metaspace(), vocab(v, specialTokens), merges, unkToken);
     }
 
     /** Size of the vocabulary {@link #build} writes. */
     public static int vocabSize(BpeTrainer.Vocabulary v, List<String> specialTokens) {
-        java.util.Set<String> all = new java.util.HashSet<>(specialTokens);
-        all.addAll(v.alphabet());
-        v.merges().forEach(m -> all.add(m[0] + m[1]));
-        return all.size();
+        return vocab(v, specialTokens).size();
+    }
+
+    /** Token ids: the special tokens, then the alphabet, then each merge's result, each string once. */
+    private static JsonObject vocab(BpeTrainer.Vocabulary v, List<String> specialTokens) {
+        JsonObject vocab = new JsonObject();
+        List<String> tokens = new java.util.ArrayList<>(specialTokens);
+        tokens.addAll(v.alphabet());
+        v.merges().forEach(m -> tokens.add(m[0] + m[1]));
+        for (String t : tokens) {
+            if (!vocab.has(t)) {
+                vocab.addProperty(t, vocab.size());
+            }
+        }
+        return vocab;
     }
 
     private static JsonObject metaspace() {
