@@ -28,6 +28,41 @@ final class AdamW {
         });
     }
 
+    /**
+     * One optimizer step from the gradients the parameters hold: clips their global norm to
+     * {@code maxGradNorm} (0: no clipping) as torch.nn.utils.clip_grad_norm_ does, updates, hands the
+     * gradients to {@code afterUpdate} (pruning reads them), then zeroes them, as PyTorch accumulates
+     * {@code .grad}. Returns the norm before clipping.
+     */
+    double applyGradients(double lr, double maxGradNorm, java.util.function.Consumer<Map<String, NDArray>> afterUpdate) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        params.forEach((k, p) -> grads.put(k, p.getGradient()));
+        try {
+            double norm = globalNorm(grads);
+            if (maxGradNorm > 0 && norm > maxGradNorm) {
+                double scale = maxGradNorm / (norm + 1e-6);
+                grads.values().forEach(g -> g.muli(scale));
+            }
+            step(lr, grads);
+            afterUpdate.accept(grads);
+            grads.values().forEach(g -> g.muli(0));
+            return norm;
+        } finally {
+            grads.values().forEach(NDArray::close);
+        }
+    }
+
+    /** The gradients' global L2 norm, as clip_grad_norm_ computes it. */
+    static double globalNorm(Map<String, NDArray> grads) {
+        double sq = 0;
+        for (NDArray g : grads.values()) {
+            try (NDArray squares = g.square(); NDArray s = squares.sum()) { // both closed: they live in the parameters' manager
+                sq += s.getFloat();
+            }
+        }
+        return Math.sqrt(sq);
+    }
+
     /** Applies one update with the gradients currently held by the parameters. */
     void step(double lr, Map<String, NDArray> grads) {
         step++;

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,19 +95,7 @@ public final class FullModelTrainer {
                 Autograd.backward(NativeArrays.times(summed, 1.0 / Math.max(1, batch.targetTokens())));
             }
         }
-        Map<String, NDArray> grads = new LinkedHashMap<>();
-        params.forEach((k, p) -> grads.put(k, p.getGradient()));
-        try {
-            double norm = LoraTrainer.globalNorm(grads);
-            if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
-                double scale = cfg.maxGradNorm() / (norm + 1e-6);
-                grads.values().forEach(g -> g.muli(scale));
-            }
-            optimizer.step(lr, grads);
-            grads.values().forEach(g -> g.muli(0));
-        } finally {
-            grads.values().forEach(NDArray::close);
-        }
+        optimizer.applyGradients(lr, cfg.maxGradNorm(), grads -> { });
         return new double[] {value, batch.targetTokens(), batch.tokens()};
     }
 }

@@ -229,23 +229,12 @@ public final class LoraTrainer {
             }
         }
         adapter.stopTraining();
-        Map<String, NDArray> grads = new LinkedHashMap<>();
-        params.forEach((k, p) -> grads.put(k, p.getGradient()));
-        try {
-            double norm = globalNorm(grads);
-            if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
-                double scale = cfg.maxGradNorm() / (norm + 1e-6); // torch.nn.utils.clip_grad_norm_
-                grads.values().forEach(g -> g.muli(scale));
-            }
-            optimizer.step(lr, grads);
+        double norm = optimizer.applyGradients(lr, cfg.maxGradNorm(), grads -> {
             if (hook != null) {
                 hook.afterStep(optimizer.stepCount(), totalSteps, params, grads);
             }
-            grads.values().forEach(g -> g.muli(0)); // PyTorch accumulates .grad; zero it for the next step
-            return new StepOutcome(lossSum, windowTokens, tokens, norm);
-        } finally {
-            grads.values().forEach(NDArray::close);
-        }
+        });
+        return new StepOutcome(lossSum, windowTokens, tokens, norm);
     }
 
     /** After a non-finite loss: which adapter arrays and which forward outputs hold NaN or infinity. */
@@ -265,17 +254,6 @@ public final class LoraTrainer {
             System.err.println("loss without the adapter " + base.getFloat());
         }
         adapter.attach(model);
-    }
-
-    /** The gradients' global L2 norm, as clip_grad_norm_ computes it. */
-    static double globalNorm(Map<String, NDArray> grads) {
-        double sq = 0;
-        for (NDArray g : grads.values()) {
-            try (NDArray squares = g.square(); NDArray s = squares.sum()) { // both closed: they live in the parameters' manager
-                sq += s.getFloat();
-            }
-        }
-        return Math.sqrt(sq);
     }
 
     /** Mean token loss over {@code examples}, adapter in inference mode. */
