@@ -123,19 +123,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
                     rows.add(it.next());
                 }
                 List<String> docs = rows.stream().map(r -> KnimeTables.text(r, column)).toList();
-                long before = first;
-                ProgressListener progress = new ProgressListener() {
-                    @Override
-                    public void onProgress(final long done, final long total, final String message) {
-                        monitor.onProgress(before + done, table.size(), "row " + (before + done) + " of " + table.size() + ": "
-                            + message);
-                    }
-
-                    @Override
-                    public boolean isCancelled() {
-                        return monitor.isCancelled();
-                    }
-                };
+                ProgressListener progress = ProgressListener.offset(monitor, first, table.size());
                 List<SummaryResult> results = s.summarize(docs, generation, progress, first);
                 failed += results.stream().filter(r -> r.error() != null).count();
                 try (VectorSchemaRoot appended = SummarizeTable.resultColumns(results, alloc)) {

@@ -62,7 +62,7 @@ final class SummarizeCommand implements Callable<Integer> {
                             try (VectorSchemaRoot chunk = next) {
                                 long first = chunks.rowsRead() - chunk.getRowCount();
                                 List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol), generation,
-                                        ProgressListener.offset(progress, first), first);
+                                        ProgressListener.offset(progress, first, 0), first);
                                 counts[0] += results.size();
                                 counts[1] += results.stream().filter(r -> r.error() != null).count();
                                 try (VectorSchemaRoot output = SummarizeTable.withSummaries(chunk, results, alloc)) {

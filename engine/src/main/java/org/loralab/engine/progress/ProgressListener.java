@@ -34,14 +34,14 @@ public interface ProgressListener {
     }
 
     /**
-     * For one chunk of a longer job: counts continue after the {@code before} units already done; the
-     * total is reported as unknown (a streamed table's length is not known up front).
+     * For one chunk of a longer job: counts continue after the {@code before} units already done,
+     * against the whole job's {@code jobTotal} (0 when unknown, as a streamed table's length is).
      */
-    static ProgressListener offset(ProgressListener p, long before) {
+    static ProgressListener offset(ProgressListener p, long before, long jobTotal) {
         return new ProgressListener() {
             @Override
             public void onProgress(long done, long total, String message) {
-                p.onProgress(before + done, 0, "rows " + (before + 1) + "-" + (before + total) + ": " + message);
+                p.onProgress(before + done, jobTotal, "rows " + (before + 1) + "-" + (before + total) + ": " + message);
             }
 
             @Override
