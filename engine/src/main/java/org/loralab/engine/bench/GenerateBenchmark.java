@@ -107,9 +107,10 @@ public final class GenerateBenchmark {
         return (firstAndLast[1] - firstAndLast[0]) / 1e6 / Math.max(1, newTokens - 1);
     }
 
-    private static void decode(CausalLM model, List<long[]> prompts, int newTokens, ProgressListener listener) {
-        new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of()).padTokenId(256L),
-                listener);
+    /** Greedy tokens of every prompt, never stopping early (no end-of-sequence token). */
+    static List<long[]> decode(CausalLM model, List<long[]> prompts, int newTokens, ProgressListener listener) {
+        return new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of())
+                .padTokenId(256L), listener);
     }
 
     private static List<long[]> prompts(int batch, int promptTokens) {

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.loralab.engine.generate.GenerationConfig;
-import org.loralab.engine.generate.Generator;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
@@ -38,8 +36,7 @@ final class LlamaCpp {
         long[] prompt = new java.util.Random(5).longs(24, 0, 256).toArray();
         int n = 24;
         try (CausalLM small = CausalLM.load(dir, new ModelOptions("cpu", "float32"))) {
-            long[] ours = new Generator(small).generate(List.of(prompt), GenerationConfig.greedy().maxNewTokens(n).eosTokenIds(List.of())
-                    .padTokenId(256L), ProgressListener.NONE).get(0);
+            long[] ours = GenerateBenchmark.decode(small, List.of(prompt), n, ProgressListener.NONE).get(0);
             JsonObject r = decode(npmFolder, small, dir, work, 1, prompt, n);
             if (r == null) {
                 return "GGUF conversion check: not run";
