@@ -34,10 +34,17 @@ class DemoTest {
     void theSplitsShareNoDocument() {
         DemoSplits s = DemoSplits.of(DemoSettings.full());
         assertEquals(List.of(16, 24, 40), List.of(s.train().size(), s.dev().size(), s.test().size()));
+        assertAllDistinct(s);
+        // 3,000 dev rows from a few thousand possible notes: the templates repeat documents, which must be dropped
+        DemoSettings many = new DemoSettings(8, 1, 16, 3000, 40, 1, 1, 10, 8, 7);
+        assertAllDistinct(DemoSplits.of(many));
+    }
+
+    private static void assertAllDistinct(DemoSplits s) {
         Set<String> seen = new HashSet<>();
         for (List<DemoData.Pair> split : List.of(s.train(), s.dev(), s.test())) {
             for (DemoData.Pair p : split) {
-                assertTrue(seen.add(p.document()), "in two splits: " + p.document());
+                assertTrue(seen.add(p.document()), "twice in the splits: " + p.document());
             }
         }
     }
