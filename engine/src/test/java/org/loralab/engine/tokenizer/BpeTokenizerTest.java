@@ -25,6 +25,7 @@ class BpeTokenizerTest {
             texts.add("Patient, " + (20 + i) + ", reports fever for " + (i % 9 + 1) + " days. Plan: rest and review.");
             texts.add("患者" + (20 + i) + "歳、" + (i % 9 + 1) + "日前から発熱あり。方針は安静と経過観察。");
             texts.add("Osaka expects rain on Monday.\nThe high will be " + i + " degrees.");
+            texts.add("Sunny 😀 day " + i); // a character outside the BMP: one token, never half of it
         }
         return texts;
     }
