@@ -55,6 +55,7 @@ public final class GenerateBenchmark {
             if (llama != null) {
                 System.out.println("  " + LlamaCpp.conversionCheck(llamaCpp, dir));
             }
+            MatmulCeiling.Result ceiling = MatmulCeiling.decodeStep(model.config(), model.manager(), model.dtype());
             for (int batch : new int[] {1, 16}) {
                 double msPerStep = msPerStep(model, batch, promptTokens, newTokens);
                 double perSecond = batch * 1000 / msPerStep;
@@ -65,6 +66,12 @@ public final class GenerateBenchmark {
                     double torchMs = torch.getAsJsonObject("ms_per_step").get("" + batch).getAsDouble();
                     System.out.printf("            PyTorch eager %s: %6.0f tokens/s (%5.1f ms per step); LoRA Lab / PyTorch %.2f%n",
                             torch.get("torch").getAsString(), batch * 1000 / torchMs, torchMs, torchMs / msPerStep);
+                }
+                if (batch == 1) {
+                    System.out.printf("            libtorch's weight matmuls alone (same shapes, one token): %5.1f ms per step = %.1f GB/s"
+                            + " (%.0f%% of the measured bandwidth): the floor for this BLAS; the rest of LoRA Lab's step: %.1f ms%n",
+                            ceiling.msPerStep(), ceiling.bytesPerSecond() / 1e9, 100 * ceiling.bytesPerSecond() / bandwidth,
+                            msPerStep - ceiling.msPerStep());
                 }
                 if (llama != null && batch == 1) {
                     double llamaMs = llama.get("ms_per_step").getAsDouble();

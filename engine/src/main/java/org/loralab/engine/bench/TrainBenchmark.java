@@ -51,6 +51,8 @@ public final class TrainBenchmark {
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.ff(), TinyCheckpoint.VOCAB_SIZE, s.rank(), s.batch(), s.seq(), threads);
 
         double javaStep;
+        String breakdown;
+        long javaPeak;
         double javaMatmul;
         long loraParams;
         long frozenParams;
@@ -59,9 +61,10 @@ public final class TrainBenchmark {
             loraParams = adapter.parameterCount();
             frozenParams = frozenParameters(model.config());
             javaStep = stepSeconds(model, adapter, s);
+            javaPeak = peakRssKiB(); // before the profiler's run, whose trace takes memory of its own
+            breakdown = breakdown(model, adapter, s, dir);
             javaMatmul = matmulFlops(model.manager());
         }
-        long javaPeak = peakRssKiB();
         long tokens = (long) s.batch() * s.seq();
         double flopsPerStep = 4.0 * frozenParams * tokens + 6.0 * loraParams * tokens
                 + 12.0 * s.seq() * s.seq() * s.hidden() * s.layers() * s.batch();
@@ -70,6 +73,8 @@ public final class TrainBenchmark {
                 frozenParams / 1e6, loraParams / 1e6, flopsPerStep / 1e9);
         report("LoRA Lab (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + ")", javaStep, tokens, flopsPerStep, javaMatmul,
                 javaPeak / 1024.0);
+
+        System.out.println("  LoRA Lab step breakdown (PyTorch profiler, forward, backward and update): " + breakdown);
 
         JsonObject torch = runTorch(python, s, threads, dir);
         if (torch != null) {
@@ -106,6 +111,23 @@ public final class TrainBenchmark {
             }
         });
         return median(times.subList(Math.min(2, times.size() - 1), times.size()));
+    }
+
+    /** Where a training step's time goes: {@link StepProfile} over a few steps (the profiler slows them). */
+    private static String breakdown(CausalLM model, LoraAdapter adapter, Setup s, Path dir) throws IOException {
+        int steps = 3;
+        long[] wall = new long[1];
+        StepProfile profile = StepProfile.of(() -> {
+            long t0 = System.nanoTime();
+            try {
+                stepSeconds(model, adapter, new Setup(s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.ff(), s.batch(), s.seq(),
+                        s.rank(), steps));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            wall[0] = System.nanoTime() - t0;
+        }, dir);
+        return profile.summary(wall[0] / 1e3, steps, 8);
     }
 
     private static void report(String who, double step, long tokens, double flopsPerStep, double matmul, double peakMiB) {

@@ -44,7 +44,8 @@ public final class LoraModule implements LinearLayer.Adapter {
         if (filter != null) {
             z = filter.apply(z);
         }
-        NDArray out = NativeArrays.times(Linear.linear(z, b).singletonOrThrow(), scaling);
+        // Scaled in rank space (r wide) rather than on the output (out wide): the same product, fewer elements.
+        NDArray out = Linear.linear(NativeArrays.times(z, scaling), b).singletonOrThrow();
         return out.getDataType() == x.getDataType() ? out : out.toType(x.getDataType(), false);
     }
 

@@ -125,10 +125,10 @@ public final class DecoderLayer {
             scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
         }
         NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
-        NDArray out = probs.matMul(values) // (b, kv, g * t, hd)
-                .reshape(b, heads, t, hd)
-                .transpose(0, 2, 1, 3)
-                .reshape(b, t, (long) heads * hd);
+        NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
+        // One new token: (b, heads, 1, hd) already lies in memory as (b, 1, heads * hd).
+        NDArray out = t == 1 ? perHead.reshape(b, 1, (long) heads * hd)
+                : perHead.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
         return o.forward(out);
     }
 

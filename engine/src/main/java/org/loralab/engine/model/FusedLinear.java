@@ -84,6 +84,13 @@ final class FusedLinear {
         return offsets[i];
     }
 
+    /** Zeros shaped like {@code y} but {@code width} wide on the last axis: the update of a part without adapter. */
+    private static NDArray zeros(NDArray y, long width) {
+        long[] shape = y.getShape().getShape();
+        shape[shape.length - 1] = width;
+        return y.getManager().zeros(new ai.djl.ndarray.types.Shape(shape), y.getDataType());
+    }
+
     /** All parts' outputs side by side on the last axis, each with its own adapter's update added. */
     NDArray forward(NDArray x) {
         NDArray[] wb = current();
@@ -96,12 +103,13 @@ final class FusedLinear {
         if (!adapted) {
             return y;
         }
-        NDList pieces = new NDList();
+        // The updates side by side, then one add: adding each to its slice of y and concatenating
+        // the slices costs a full-width zero-filled gradient per slice in the backward pass.
+        NDList deltas = new NDList();
         for (int i = 0; i < parts.length; i++) {
-            NDArray piece = Views.narrow(y, -1, offsets[i], offsets[i + 1]);
             LinearLayer.Adapter a = parts[i].adapter();
-            pieces.add(a == null ? piece : piece.add(a.delta(x)));
+            deltas.add(a != null ? a.delta(x) : zeros(y, offsets[i + 1] - offsets[i]));
         }
-        return NDArrays.concat(pieces, -1);
+        return y.add(NDArrays.concat(deltas, -1));
     }
 }

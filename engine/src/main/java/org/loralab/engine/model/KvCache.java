@@ -2,8 +2,9 @@ package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Keys and values of every layer seen so far, shape (batch, kv_heads, seq, head_dim) each, kept in
@@ -53,11 +54,20 @@ public final class KvCache implements AutoCloseable {
         long end = past + k.getShape().get(2);
         keys[layer] = ensureCapacity(keys[layer], k, past, end);
         values[layer] = ensureCapacity(values[layer], v, past, end);
-        NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(past, end);
-        keys[layer].set(slot, k);
-        values[layer].set(slot, v);
+        write(keys[layer], k, past);
+        write(values[layer], v, past);
         lengths[layer] = end;
         return new NDArray[] {Views.narrow(keys[layer], 2, 0, end), Views.narrow(values[layer], 2, 0, end)};
+    }
+
+    /**
+     * {@code buffer[:, :, from:from + t] = added} in place, straight through libtorch: DJL's
+     * {@code set(NDIndex, NDArray)} parses the index in Java first, twice per layer per step.
+     */
+    private static void write(NDArray buffer, NDArray added, long from) {
+        Shape s = added.getShape();
+        JniUtils.indexSet((PtNDArray) buffer, (PtNDArray) added, new long[] {0, 0, from, 0},
+                new long[] {s.get(0), s.get(1), from + s.get(2), s.get(3)}, new long[] {1, 1, 1, 1});
     }
 
     private NDArray ensureCapacity(NDArray buffer, NDArray added, long past, long end) {
@@ -70,7 +80,9 @@ public final class KvCache implements AutoCloseable {
         NDArray grown = added.getManager().zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), added.getDataType());
         NDScope.unregister(grown);
         if (buffer != null) {
-            grown.set(new NDIndex().addAllDim(2).addSliceDim(0, past), buffer.get(new NDIndex().addAllDim(2).addSliceDim(0, past)));
+            try (NDArray filled = Views.narrow(buffer, 2, 0, past)) {
+                write(grown, filled, 0);
+            }
             buffer.close();
         }
         return grown;
