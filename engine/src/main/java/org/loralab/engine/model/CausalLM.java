@@ -180,13 +180,16 @@ public final class CausalLM implements AutoCloseable {
         if (afterEach != null) {
             afterEach.accept(x, 0);
         }
+        long b = inputIds.getShape().get(0);
+        long hidden = config.hiddenSize();
+        NDArray stream = x.reshape(b * t, hidden); // 2-D through the layers (DecoderLayer.forward)
         for (int l = 0; l < layers.size(); l++) {
-            x = layers.get(l).forward(x, rotary, angles, bias, cache, config, constants);
+            stream = layers.get(l).forward(stream, b, t, rotary, angles, bias, cache, config, constants);
             if (afterEach != null) {
-                afterEach.accept(x, l + 1);
+                afterEach.accept(stream.reshape(b, t, hidden), l + 1);
             }
         }
-        return x;
+        return stream.reshape(b, t, hidden);
     }
 
     /**

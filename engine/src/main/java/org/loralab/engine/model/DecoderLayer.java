@@ -79,16 +79,19 @@ public final class DecoderLayer {
         }
     }
 
-    NDArray forward(NDArray x, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
+    /**
+     * @param x the residual stream, (b * t, hidden): kept 2-D through the layers so that every
+     *     projection is one plain GEMM, with no reshapes around it
+     */
+    NDArray forward(NDArray x, long b, long t, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
             ModelConfig cfg, Constants c) {
-        NDArray h = x.add(attention(rmsNorm(x, inputNorm, c.eps()), rotary, angles, attentionBias, cache, cfg, c));
-        return h.add(mlp(rmsNorm(h, postAttentionNorm, c.eps())));
+        // Each residual add happens inside the block's last matmul (LinearLayer.forwardPlus).
+        NDArray h = o.forwardPlus(attention(rmsNorm(x, inputNorm, c.eps()), b, t, rotary, angles, attentionBias, cache, cfg, c), x);
+        return down.forwardPlus(swiGlu(rmsNorm(h, postAttentionNorm, c.eps())), h);
     }
 
-    private NDArray attention(NDArray x, Rotary rotary, Rotary.Angles angles, NDArray attentionBias, KvCache cache,
-            ModelConfig cfg, Constants c) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+    private NDArray attention(NDArray x, long b, long t, Rotary rotary, Rotary.Angles angles, NDArray attentionBias,
+            KvCache cache, ModelConfig cfg, Constants c) {
         int heads = cfg.numHeads();
         int kvHeads = cfg.numKvHeads();
         int hd = cfg.headDim();
@@ -126,10 +129,9 @@ public final class DecoderLayer {
         }
         NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
         NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
-        // One new token: (b, heads, 1, hd) already lies in memory as (b, 1, heads * hd).
-        NDArray out = t == 1 ? perHead.reshape(b, 1, (long) heads * hd)
-                : perHead.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
-        return o.forward(out);
+        // One new token: (b, heads, 1, hd) already lies in memory as (b, heads * hd).
+        return t == 1 ? perHead.reshape(b, (long) heads * hd) // (b * t, heads * hd), before o_proj
+                : perHead.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b * t, (long) heads * hd);
     }
 
     /** Heads [from, to) of (b, heads, t, hd), a view. */
@@ -137,12 +139,13 @@ public final class DecoderLayer {
         return Views.narrow(x, 1, from, to);
     }
 
-    private NDArray mlp(NDArray x) {
+    /** silu(gate(x)) * up(x): the MLP before down_proj. */
+    private NDArray swiGlu(NDArray x) {
         NDArray gu = gateUp.forward(x);
         long ff = gateUp.offset(1);
         NDArray g = Views.narrow(gu, -1, 0, ff);
         NDArray u = Views.narrow(gu, -1, ff, gateUp.offset(2));
-        return down.forward(Activation.sigmoid(g).mul(g).mul(u));
+        return Activation.sigmoid(g).mul(g).mul(u);
     }
 
     /** RMSNorm over the last axis in float32, scaled in the input's dtype, as HF's LlamaRMSNorm. */

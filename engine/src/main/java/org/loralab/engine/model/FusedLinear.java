@@ -84,32 +84,35 @@ final class FusedLinear {
         return offsets[i];
     }
 
-    /** Zeros shaped like {@code y} but {@code width} wide on the last axis: the update of a part without adapter. */
-    private static NDArray zeros(NDArray y, long width) {
-        long[] shape = y.getShape().getShape();
+    /** Zeros shaped like the input {@code x} but {@code width} wide on the last axis: the update of a part without adapter. */
+    private static NDArray zeros(NDArray x, long width) {
+        long[] shape = x.getShape().getShape().clone(); // Shape hands out its own array
         shape[shape.length - 1] = width;
-        return y.getManager().zeros(new ai.djl.ndarray.types.Shape(shape), y.getDataType());
+        return x.getManager().zeros(new ai.djl.ndarray.types.Shape(shape), x.getDataType());
     }
 
     /** All parts' outputs side by side on the last axis, each with its own adapter's update added. */
     NDArray forward(NDArray x) {
         NDArray[] wb = current();
-        NDArray y = wb[1] == null ? Linear.linear(x, wb[0]).singletonOrThrow()
-                : Linear.linear(x, wb[0], wb[1]).singletonOrThrow();
         boolean adapted = false;
         for (LinearLayer p : parts) {
             adapted |= p.adapter() != null;
         }
         if (!adapted) {
-            return y;
+            return wb[1] == null ? Linear.linear(x, wb[0]).singletonOrThrow() : Linear.linear(x, wb[0], wb[1]).singletonOrThrow();
         }
-        // The updates side by side, then one add: adding each to its slice of y and concatenating
-        // the slices costs a full-width zero-filled gradient per slice in the backward pass.
+        // The updates side by side, added inside the matmul (LinearLayer.linearPlus). Adding each
+        // to its slice of the output and concatenating the slices would cost a full-width
+        // zero-filled gradient per slice in the backward pass.
         NDList deltas = new NDList();
         for (int i = 0; i < parts.length; i++) {
             LinearLayer.Adapter a = parts[i].adapter();
-            deltas.add(a != null ? a.delta(x) : zeros(y, offsets[i + 1] - offsets[i]));
+            deltas.add(a != null ? a.delta(x) : zeros(x, offsets[i + 1] - offsets[i]));
         }
-        return y.add(NDArrays.concat(deltas, -1));
+        NDArray addend = NDArrays.concat(deltas, -1);
+        if (wb[1] != null) {
+            addend = addend.add(wb[1]);
+        }
+        return LinearLayer.linearPlus(x, wb[0], addend);
     }
 }

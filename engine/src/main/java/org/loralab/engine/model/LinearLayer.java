@@ -1,6 +1,7 @@
 package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 /**
@@ -14,6 +15,11 @@ public final class LinearLayer {
     @FunctionalInterface
     public interface Adapter {
         NDArray delta(NDArray input);
+
+        /** {@code addend + delta(input)}; an adapter may fold the add into its last matmul. */
+        default NDArray deltaPlus(NDArray input, NDArray addend) {
+            return addend.add(delta(input));
+        }
     }
 
     private final String modulePath;
@@ -39,6 +45,37 @@ public final class LinearLayer {
         NDArray y = bias == null ? Linear.linear(x, weight).singletonOrThrow()
                 : Linear.linear(x, weight, bias).singletonOrThrow();
         return adapter == null ? y : y.add(adapter.delta(x));
+    }
+
+    /**
+     * {@code addend + forward(x)}, for a residual connection: the adds happen inside the matmuls
+     * (see {@link #linearPlus}), so neither the residual nor the adapter's update costs a
+     * full-width add of its own.
+     */
+    public NDArray forwardPlus(NDArray x, NDArray addend) {
+        NDArray sum = bias == null ? addend : addend.add(bias);
+        if (adapter != null) {
+            sum = adapter.deltaPlus(x, sum);
+        }
+        return linearPlus(x, weight, sum);
+    }
+
+    /**
+     * {@code addend + x W^T} as one GEMM: on 2-D input libtorch's linear is {@code addmm}, whose
+     * "+ C" is part of the BLAS call. {@code addend} has the output's shape.
+     */
+    public static NDArray linearPlus(NDArray x, NDArray weight, NDArray addend) {
+        Shape in = x.getShape();
+        if (in.dimension() == 2 && addend.getShape().dimension() == 2) {
+            return Linear.linear(x, weight, addend).singletonOrThrow();
+        }
+        long width = in.get(in.dimension() - 1);
+        long rows = in.size() / width;
+        long out = weight.getShape().get(0);
+        NDArray y = Linear.linear(x.reshape(rows, width), weight, addend.reshape(rows, out)).singletonOrThrow();
+        long[] shape = in.getShape().clone(); // Shape hands out its own array
+        shape[shape.length - 1] = out;
+        return y.reshape(new Shape(shape));
     }
 
     public String modulePath() {
