@@ -73,15 +73,11 @@ public final class LoraModule implements LinearLayer.Adapter {
      */
     private NDArray rankProjection(NDArray x) {
         ai.djl.ndarray.types.Shape s = x.getShape();
-        long width = s.get(s.dimension() - 1);
-        NDArray rows = s.dimension() == 2 ? x : x.reshape(-1, width);
-        NDArray z = a.matMul(rows.transpose()).transpose(); // (rows, r)
         if (s.dimension() == 2) {
-            return z;
+            return a.matMul(x.transpose()).transpose(); // (rows, r)
         }
-        long[] shape = s.getShape().clone(); // Shape hands out its own array
-        shape[shape.length - 1] = a.getShape().get(0);
-        return z.reshape(new ai.djl.ndarray.types.Shape(shape));
+        NDArray z = a.matMul(x.reshape(-1, s.getLastDimension()).transpose()).transpose();
+        return z.reshape(s.slice(0, s.dimension() - 1).add(a.getShape().get(0)));
     }
 
     /** The dense update {@code scaling * B A} of shape (out, in); only exact without a filter. */

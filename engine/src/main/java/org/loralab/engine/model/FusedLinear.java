@@ -86,9 +86,8 @@ final class FusedLinear {
 
     /** Zeros shaped like the input {@code x} but {@code width} wide on the last axis: the update of a part without adapter. */
     private static NDArray zeros(NDArray x, long width) {
-        long[] shape = x.getShape().getShape().clone(); // Shape hands out its own array
-        shape[shape.length - 1] = width;
-        return x.getManager().zeros(new ai.djl.ndarray.types.Shape(shape), x.getDataType());
+        ai.djl.ndarray.types.Shape s = x.getShape();
+        return x.getManager().zeros(s.slice(0, s.dimension() - 1).add(width), x.getDataType());
     }
 
     /** All parts' outputs side by side on the last axis, each with its own adapter's update added. */

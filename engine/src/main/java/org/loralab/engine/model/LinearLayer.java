@@ -69,13 +69,11 @@ public final class LinearLayer {
         if (in.dimension() == 2 && addend.getShape().dimension() == 2) {
             return Linear.linear(x, weight, addend).singletonOrThrow();
         }
-        long width = in.get(in.dimension() - 1);
+        long width = in.getLastDimension();
         long rows = in.size() / width;
         long out = weight.getShape().get(0);
         NDArray y = Linear.linear(x.reshape(rows, width), weight, addend.reshape(rows, out)).singletonOrThrow();
-        long[] shape = in.getShape().clone(); // Shape hands out its own array
-        shape[shape.length - 1] = out;
-        return y.reshape(new Shape(shape));
+        return y.reshape(in.slice(0, in.dimension() - 1).add(out));
     }
 
     public String modulePath() {
