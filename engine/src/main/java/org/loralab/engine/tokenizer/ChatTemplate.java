@@ -51,7 +51,15 @@ public final class ChatTemplate {
     }
 
     public String render(List<Message> messages, boolean addGenerationPrompt) {
-        Map<String, Object> context = new HashMap<>();
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders with extra template variables, as transformers' {@code apply_chat_template(**kwargs)}
+     * passes them (e.g. Qwen3's {@code enable_thinking}); they never replace the messages or tokens.
+     */
+    public String render(List<Message> messages, boolean addGenerationPrompt, Map<String, Object> templateArgs) {
+        Map<String, Object> context = new HashMap<>(templateArgs);
         List<Map<String, Object>> msgs = new ArrayList<>();
         for (Message m : messages) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -143,10 +143,16 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Renders {@code messages} with the model's chat template. */
     public String applyChatTemplate(List<ChatTemplate.Message> messages, boolean addGenerationPrompt) {
+        return applyChatTemplate(messages, addGenerationPrompt, Map.of());
+    }
+
+    /** Renders {@code messages} with the model's chat template and extra template variables. */
+    public String applyChatTemplate(List<ChatTemplate.Message> messages, boolean addGenerationPrompt,
+            Map<String, Object> templateArgs) {
         if (chatTemplate == null) {
             throw new IllegalStateException("this tokenizer has no chat_template in tokenizer_config.json");
         }
-        return chatTemplate.render(messages, addGenerationPrompt);
+        return chatTemplate.render(messages, addGenerationPrompt, templateArgs);
     }
 
     @Override
