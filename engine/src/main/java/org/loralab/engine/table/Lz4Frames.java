@@ -15,16 +15,26 @@ final class Lz4Frames {
     private Lz4Frames() {
     }
 
+    /**
+     * The most bytes one input byte can decode to: a match's length bytes each add 255 output
+     * bytes. A declared length beyond this cannot be true, so it is refused before allocating.
+     */
+    static final int MAX_EXPANSION = 255;
+
     /** Decodes one or more concatenated frames into exactly {@code expectedLength} bytes. */
     static byte[] decode(byte[] in, int expectedLength) {
+        check(expectedLength >= 0 && expectedLength <= (long) MAX_EXPANSION * in.length + 64,
+                "LZ4 data of " + in.length + " bytes declare " + expectedLength + " decoded bytes, more than LZ4 can hold");
         byte[] out = new byte[expectedLength];
         int op = 0;
         int ip = 0;
         while (ip < in.length) {
             int magic = intLE(in, ip);
             ip += 4;
-            if ((magic & 0xFFFFFFF0) == 0x184D2A50) { // skippable frame
-                ip += 4 + intLE(in, ip);
+            if ((magic & 0xFFFFFFF0) == 0x184D2A50) { // skippable frame: an unsigned size, then that many bytes
+                long skip = Integer.toUnsignedLong(intLE(in, ip));
+                check(skip <= in.length - ip - 4L, "an LZ4 skippable frame runs past the end of the data");
+                ip += 4 + (int) skip;
                 continue;
             }
             if (magic != MAGIC) {

@@ -74,4 +74,22 @@ class Lz4ArrowTest {
         }
     }
 
+    /** A skippable frame whose size reads negative as a signed int once looped for ever; now it is refused. */
+    @Test
+    void aSkippableFrameWithAHugeSizeIsRefusedNotLoopedOn() {
+        byte[] frame = {0x50, 0x2A, 0x4D, 0x18, (byte) 0xF8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4};
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Lz4Frames.decode(frame, 4)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("skippable frame"), e.getMessage());
+    }
+
+    /** A few bytes declaring a length no LZ4 data of that size can reach are refused before the output is allocated. */
+    @Test
+    void aDeclaredLengthBeyondLz4sExpansionIsRefusedBeforeAllocating() {
+        byte[] tiny = Lz4Frames.storedFrame(new byte[16]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Lz4Frames.decode(tiny, Integer.MAX_VALUE - 8));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("more than LZ4 can hold"), e.getMessage());
+        assertArrayEquals(new byte[16], Lz4Frames.decode(tiny, 16));
+    }
 }
