@@ -98,6 +98,18 @@ USER2 = {"role": "user", "content": "And of Italy?\nAnswer in one word."}
 USER_PADDED = {"role": "user", "content": "  Summarize:\n\nThe text.  \n"}
 USER_INTL = {"role": "user", "content": "日本語で答えて: café, naïve, Zürich 😀🚀 𝔘"}
 ASSISTANT_INTL = {"role": "assistant", "content": "はい、わかりました 👍 — «très bien»"}
+# A tool schema, for the templates that print tools with tojson (not a shape the engine builds, but it is
+# where transformers' own tojson -- no HTML escaping, ensure_ascii=False, indent -- shows).
+TOOL = {"type": "function", "function": {
+    "name": "get_weather", "description": "Weather <now> & \"later\" — 天気 😀",
+    "parameters": {"type": "object", "properties": {
+        "city": {"type": "string", "description": "City name, e.g. Zürich"},
+        "days": {"type": "integer", "description": "How many days", "default": 1},
+        "units": {"type": "string", "enum": ["metric", "imperial"]},
+        "ratio": {"type": "number", "default": 0.5}},
+        "required": ["city"]}}}
+TOOL_FAMILIES = ("command-r-plus", "llama-3.1", "llama-3.2", "mistral-nemo", "mistral-v0.3", "qwen2.5", "qwen3",
+                 "granite-3.0", "granite-3.3")
 
 
 def cases(family):
@@ -121,6 +133,11 @@ def cases(family):
                 "add_generation_prompt": False, "kwargs": {}})
     out.append({"name": "train_non_ascii", "messages": [USER_INTL, ASSISTANT_INTL], "add_generation_prompt": False,
                 "kwargs": {}})
+    if family in TOOL_FAMILIES:
+        out.append({"name": "tools_system_user_gen", "messages": [SYSTEM, USER], "add_generation_prompt": True,
+                    "kwargs": {"tools": [TOOL]}})
+        out.append({"name": "tools_user_gen", "messages": [USER], "add_generation_prompt": True,
+                    "kwargs": {"tools": [TOOL]}})
     if family in ("qwen3", "smollm3"):
         for gen in (True, False):
             out.append({"name": "no_thinking_" + ("gen" if gen else "nogen"), "messages": [SYSTEM, USER],
@@ -138,10 +155,12 @@ def main():
         compiled = compile_template(template)
         results = []
         for case in cases(family):
+            kwargs = dict(case["kwargs"])
+            tools = kwargs.pop("tools", None)
             try:
-                rendered = compiled.render(messages=case["messages"], tools=None, documents=None,
+                rendered = compiled.render(messages=case["messages"], tools=tools, documents=None,
                                            add_generation_prompt=case["add_generation_prompt"],
-                                           **{**special, **case["kwargs"]})
+                                           **{**special, **kwargs})
                 case = {**case, "expected": rendered}
             except jinja2.exceptions.TemplateError as e:
                 case = {**case, "refused": str(e)}

@@ -76,7 +76,7 @@ class ChatTemplateCorpusTest {
         }
         Map<String, Object> kwargs = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : kase.getAsJsonObject("kwargs").entrySet()) {
-            kwargs.put(e.getKey(), e.getValue().getAsJsonPrimitive().isBoolean() ? e.getValue().getAsBoolean() : e.getValue().getAsString());
+            kwargs.put(e.getKey(), toJava(e.getValue()));
         }
         boolean gen = kase.get("add_generation_prompt").getAsBoolean();
         if (kase.has("refused")) {
@@ -98,6 +98,31 @@ class ChatTemplateCorpusTest {
         if (!want.equals(got)) {
             fail(name + ": differs from transformers " + firstDifference(want, got));
         }
+    }
+
+    /** A JSON value as the Python value json.loads gives: dicts keep their order, integers stay integers. */
+    static Object toJava(JsonElement e) {
+        if (e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), toJava(x.getValue())));
+            return m;
+        }
+        if (e.isJsonArray()) {
+            List<Object> l = new ArrayList<>();
+            e.getAsJsonArray().forEach(x -> l.add(toJava(x)));
+            return l;
+        }
+        if (e.getAsJsonPrimitive().isBoolean()) {
+            return e.getAsBoolean();
+        }
+        if (e.getAsJsonPrimitive().isNumber()) {
+            String n = e.getAsString();
+            return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) e.getAsDouble() : (Object) e.getAsLong();
+        }
+        return e.getAsString();
     }
 
     /** Where two renderings part, with the surrounding text escaped so that newlines and spaces show. */
