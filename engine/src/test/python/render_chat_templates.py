@@ -109,7 +109,7 @@ TOOL = {"type": "function", "function": {
         "ratio": {"type": "number", "default": 0.5}},
         "required": ["city"]}}}
 TOOL_FAMILIES = ("command-r-plus", "llama-3.1", "llama-3.2", "mistral-nemo", "mistral-v0.3", "qwen2.5", "qwen3",
-                 "granite-3.0", "granite-3.3")
+                 "granite-3.0", "granite-3.3", "gpt-oss", "qwen3-2507-instruct", "qwen3-2507-thinking")
 
 
 def cases(family):
