@@ -95,7 +95,7 @@ SYSTEM = {"role": "system", "content": "You are a concise assistant."}
 USER = {"role": "user", "content": "What is the capital of France?"}
 ASSISTANT = {"role": "assistant", "content": "Paris."}
 USER2 = {"role": "user", "content": "And of Italy?\nAnswer in one word."}
-USER_PADDED = {"role": "user", "content": "  Summarize:\n\nThe text.  \n"}
+USER_PADDED = {"role": "user", "content": "\u3000 \u00a0Summarize:\n\nThe text.\u00a0 \u3000\n"}
 USER_INTL = {"role": "user", "content": "日本語で答えて: café, naïve, Zürich 😀🚀 𝔘"}
 ASSISTANT_INTL = {"role": "assistant", "content": "はい、わかりました 👍 — «très bien»"}
 # A tool schema, for the templates that print tools with tojson (not a shape the engine builds, but it is

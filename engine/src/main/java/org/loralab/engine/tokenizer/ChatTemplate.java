@@ -58,11 +58,18 @@ public final class ChatTemplate {
                         .build())
                 .build());
         PythonStringMethods.register(jinjava);
+        Jinja2Filters.register(jinjava);
         TransformersGlobals.register(jinjava);
         try {
             this.translated = Jinja2Source.toJinjava(source);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+        for (String filter : Jinja2Source.filterNames(translated)) {
+            if (jinjava.getGlobalContext().getFilter(filter) == null) {
+                throw new IllegalArgumentException(origin + ": the chat template uses the filter '" + filter
+                        + "', which jinja2 as transformers configures it does not have");
+            }
         }
     }
 

@@ -64,7 +64,9 @@ final class Jinja2Source {
                     inner = loopNeighbours(inner, loops.peek());
                 }
                 if (kind == '{') {
-                    out.append("{{").append(PythonStringMethods.translateExpression(inner)).append("}}");
+                    // What jinja2 prints is str(value): True, ['a'], {'k': 1}; Jinjava's toString differs.
+                    out.append("{{ (").append(PythonStringMethods.translateExpression(inner)).append(")|")
+                            .append(Jinja2Filters.OUTPUT_FILTER).append(" }}");
                 } else if (!isGenerationTag(inner)) {
                     java.util.regex.Matcher loop = SIMPLE_FOR.matcher(inner);
                     if (neighbours && loop.matches()) {
@@ -86,6 +88,42 @@ final class Jinja2Source {
             pos = end;
         }
         return out.toString();
+    }
+
+    /**
+     * Names used as filters ({@code x | name}) in a translated template's tags, outside string literals:
+     * jinja2 rejects an unknown filter when it compiles the template, Jinjava would print nothing.
+     */
+    static java.util.Set<String> filterNames(String translated) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        int pos = 0;
+        while (true) {
+            int open = nextTagStart(translated, pos);
+            if (open < 0) {
+                return names;
+            }
+            String close = translated.charAt(open + 1) == '{' ? "}}" : "%}";
+            int i = open + 2;
+            for (; i < translated.length() && !translated.startsWith(close, i); i++) {
+                char c = translated.charAt(i);
+                if (c == '\'' || c == '"') {
+                    i = stringEnd(translated, i);
+                } else if (c == '|') {
+                    int j = i + 1;
+                    while (j < translated.length() && translated.charAt(j) == ' ') {
+                        j++;
+                    }
+                    int start = j;
+                    while (j < translated.length() && (Character.isLetterOrDigit(translated.charAt(j)) || translated.charAt(j) == '_')) {
+                        j++;
+                    }
+                    if (j > start) {
+                        names.add(translated.substring(start, j));
+                    }
+                }
+            }
+            pos = i + 2;
+        }
     }
 
     /** {@code for target in iterable} without a loop filter or {@code recursive}, which are left alone. */

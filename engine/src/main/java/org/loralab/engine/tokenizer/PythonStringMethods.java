@@ -5,7 +5,6 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -25,7 +24,7 @@ final class PythonStringMethods {
     static void register(Jinjava jinjava) {
         add(jinjava, "startswith", (s, a) -> s.startsWith(arg(a, 0, "")));
         add(jinjava, "endswith", (s, a) -> s.endsWith(arg(a, 0, "")));
-        add(jinjava, "strip", (s, a) -> stripRight(stripLeft(s, arg(a, 0, null)), arg(a, 0, null)));
+        add(jinjava, "strip", (s, a) -> strip(s, arg(a, 0, null)));
         add(jinjava, "lstrip", (s, a) -> stripLeft(s, arg(a, 0, null)));
         add(jinjava, "rstrip", (s, a) -> stripRight(s, arg(a, 0, null)));
         add(jinjava, "split", (s, a) -> split(s, arg(a, 0, null)));
@@ -73,9 +72,14 @@ final class PythonStringMethods {
         return args != null && args.length > i && args[i] != null ? args[i] : def;
     }
 
+    /** Python's {@code str.strip(chars)}; no chars: Python's whitespace. */
+    static String strip(String s, String chars) {
+        return stripRight(stripLeft(s, chars), chars);
+    }
+
     private static String stripLeft(String s, String chars) {
         int i = 0;
-        while (i < s.length() && (chars == null ? Character.isWhitespace(s.charAt(i)) : chars.indexOf(s.charAt(i)) >= 0)) {
+        while (i < s.length() && (chars == null ? Jinja2Source.isPySpace(s.charAt(i)) : chars.indexOf(s.charAt(i)) >= 0)) {
             i++;
         }
         return s.substring(i);
@@ -83,7 +87,7 @@ final class PythonStringMethods {
 
     private static String stripRight(String s, String chars) {
         int i = s.length();
-        while (i > 0 && (chars == null ? Character.isWhitespace(s.charAt(i - 1)) : chars.indexOf(s.charAt(i - 1)) >= 0)) {
+        while (i > 0 && (chars == null ? Jinja2Source.isPySpace(s.charAt(i - 1)) : chars.indexOf(s.charAt(i - 1)) >= 0)) {
             i--;
         }
         return s.substring(0, i);
@@ -91,7 +95,22 @@ final class PythonStringMethods {
 
     private static List<String> split(String s, String sep) {
         if (sep == null) {
-            return new ArrayList<>(Arrays.asList(s.trim().isEmpty() ? new String[0] : s.trim().split("\\s+")));
+            // Python's split(): runs of Python whitespace, none at the ends.
+            List<String> words = new ArrayList<>();
+            int i = 0;
+            while (i < s.length()) {
+                while (i < s.length() && Jinja2Source.isPySpace(s.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < s.length() && !Jinja2Source.isPySpace(s.charAt(i))) {
+                    i++;
+                }
+                if (i > start) {
+                    words.add(s.substring(start, i));
+                }
+            }
+            return words;
         }
         List<String> parts = new ArrayList<>();
         int from = 0;

@@ -27,7 +27,6 @@ final class TransformersGlobals {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TransformersGlobals.class, "strftimeNow", String.class));
         jinjava.getGlobalContext().registerFilter(new ToJson());
-        jinjava.getGlobalContext().registerFilter(new PyString());
     }
 
     /**
@@ -98,19 +97,6 @@ final class TransformersGlobals {
 
     private static String two(int v) {
         return v < 10 ? "0" + v : Integer.toString(v);
-    }
-
-    /** jinja2's {@code string} filter: Python's str(), so lists and dicts print as Python literals. */
-    private static final class PyString implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "string";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            return PythonRepr.str(var);
-        }
     }
 
     /** transformers' tojson: {@code json.dumps(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)}. */
