@@ -65,8 +65,8 @@ final class Jinja2Source {
                 }
                 if (kind == '{') {
                     // What jinja2 prints is str(value): True, ['a'], {'k': 1}; Jinjava's toString differs.
-                    out.append("{{ (").append(PythonStringMethods.translateExpression(inner)).append(")|")
-                            .append(Jinja2Filters.OUTPUT_FILTER).append(" }}");
+                    out.append("{{ ").append(Jinja2Filters.OUTPUT_FUNCTION).append("(")
+                            .append(PythonStringMethods.translateExpression(inner)).append(") }}");
                 } else if (!isGenerationTag(inner)) {
                     java.util.regex.Matcher loop = SIMPLE_FOR.matcher(inner);
                     if (neighbours && loop.matches()) {

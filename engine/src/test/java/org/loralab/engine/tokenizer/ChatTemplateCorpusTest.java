@@ -48,7 +48,9 @@ class ChatTemplateCorpusTest {
 
     @Test
     void corpusHasAtLeastFifteenFamilies() throws Exception {
-        assertTrue(families().size() >= 15, "families: " + families().size());
+        // Folders starting with '_' hold templates written for the test, not a model family's.
+        long real = families().stream().filter(d -> !d.getFileName().toString().startsWith("_")).count();
+        assertTrue(real >= 15, "families: " + real);
     }
 
     @TestFactory
