@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,9 +14,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A HF chat template (Jinja2 in {@code tokenizer_config.json}) rendered by Jinjava. Templates call
- * Python string methods ({@code startswith}, {@code strip}, {@code split}); Jinjava exposes Java's
- * instead, so those calls are rewritten to filters registered here before rendering.
+ * A HF chat template (Jinja2, from {@code tokenizer_config.json} or {@code chat_template.jinja}) rendered by
+ * Jinjava as transformers renders it with jinja2: Jinja2's whitespace rules are applied to the source first
+ * ({@link Jinja2Source}), Python string methods are rewritten to filters ({@link PythonStringMethods}), and the
+ * environment transformers builds is reproduced: {@code raise_exception}, {@code strftime_now}, its
+ * {@code tojson}, the {@code generation} block, and the special tokens as variables.
  */
 public final class ChatTemplate {
 
@@ -23,31 +26,71 @@ public final class ChatTemplate {
     public record Message(String role, String content) {}
 
     private final String source;
-    private final String bosToken;
-    private final String eosToken;
+    private final String origin;
+    private final Map<String, Object> specialTokens;
+    private final Clock clock;
     private final Jinjava jinjava;
     private final String translated;
 
     public ChatTemplate(String source, String bosToken, String eosToken) {
+        this(source, "chat template", tokens(bosToken, eosToken), Clock.systemDefaultZone());
+    }
+
+    /**
+     * @param origin names the template in errors (e.g. the file it came from)
+     * @param specialTokens template variables transformers passes from the tokenizer's special_tokens_map
+     *     (bos_token, eos_token, ...); absent tokens stay undefined, as in transformers
+     * @param clock what {@code strftime_now} reads (fixed in tests, as the reference renderings are)
+     */
+    public ChatTemplate(String source, String origin, Map<String, Object> specialTokens, Clock clock) {
         this.source = source;
-        this.bosToken = bosToken;
-        this.eosToken = eosToken;
+        this.origin = origin;
+        this.specialTokens = Map.copyOf(specialTokens);
+        this.clock = clock;
         this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                // Jinja2's trim_blocks / lstrip_blocks are applied by Jinja2Source, so Jinjava keeps text as is.
                 .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withFailOnUnknownTokens(false)
-                // Jinja2 semantics for '{{-' / '-}}' trimming and operator precedence.
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withParseWhitespaceControlStrictly(true)
                         .withUseNaturalOperatorPrecedence(true)
                         .build())
                 .build());
         PythonStringMethods.register(jinjava);
-        this.translated = PythonStringMethods.translate(source);
+        Jinja2Filters.register(jinjava);
+        TransformersGlobals.register(jinjava);
+        try {
+            this.translated = Jinja2Source.toJinjava(source);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+        for (String filter : Jinja2Source.filterNames(translated)) {
+            if (jinjava.getGlobalContext().getFilter(filter) == null) {
+                throw new IllegalArgumentException(origin + ": the chat template uses the filter '" + filter
+                        + "', which jinja2 as transformers configures it does not have");
+            }
+        }
+    }
+
+    private static Map<String, Object> tokens(String bosToken, String eosToken) {
+        Map<String, Object> m = new HashMap<>();
+        if (bosToken != null) {
+            m.put("bos_token", bosToken);
+        }
+        if (eosToken != null) {
+            m.put("eos_token", eosToken);
+        }
+        return m;
     }
 
     public String source() {
         return source;
+    }
+
+    /** Where the template came from, as errors name it. */
+    public String origin() {
+        return origin;
     }
 
     public String render(List<Message> messages, boolean addGenerationPrompt) {
@@ -56,10 +99,12 @@ public final class ChatTemplate {
 
     /**
      * Renders with extra template variables, as transformers' {@code apply_chat_template(**kwargs)}
-     * passes them (e.g. Qwen3's {@code enable_thinking}); they never replace the messages or tokens.
+     * passes them (e.g. Qwen3's {@code enable_thinking}); like there, they override the special tokens but
+     * never the messages.
      */
     public String render(List<Message> messages, boolean addGenerationPrompt, Map<String, Object> templateArgs) {
-        Map<String, Object> context = new HashMap<>(templateArgs);
+        Map<String, Object> context = new HashMap<>(specialTokens);
+        context.putAll(templateArgs);
         List<Map<String, Object>> msgs = new ArrayList<>();
         for (Message m : messages) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -69,19 +114,18 @@ public final class ChatTemplate {
         }
         context.put("messages", msgs);
         context.put("add_generation_prompt", addGenerationPrompt);
-        context.put("bos_token", bosToken == null ? "" : bosToken);
-        context.put("eos_token", eosToken == null ? "" : eosToken);
+        TransformersGlobals.defineGlobals(context);
         PythonStringMethods.takeRaisedMessage();
-        RenderResult result = jinjava.renderForResult(translated, context);
+        RenderResult result = TransformersGlobals.withClock(clock, () -> jinjava.renderForResult(translated, context));
         String raised = PythonStringMethods.takeRaisedMessage();
         if (raised != null) {
-            throw new IllegalArgumentException("chat template refused the messages: " + raised);
+            throw new IllegalArgumentException(origin + " refused the messages: " + raised);
         }
         List<TemplateError> fatal = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
                 .collect(Collectors.toList());
         if (!fatal.isEmpty()) {
-            throw new IllegalArgumentException("chat template failed: " + fatal.stream()
+            throw new IllegalArgumentException(origin + " failed: " + fatal.stream()
                     .map(e -> "line " + e.getLineno() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
         }
         return result.getOutput();

@@ -5,7 +5,6 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -25,7 +24,7 @@ final class PythonStringMethods {
     static void register(Jinjava jinjava) {
         add(jinjava, "startswith", (s, a) -> s.startsWith(arg(a, 0, "")));
         add(jinjava, "endswith", (s, a) -> s.endsWith(arg(a, 0, "")));
-        add(jinjava, "strip", (s, a) -> stripRight(stripLeft(s, arg(a, 0, null)), arg(a, 0, null)));
+        add(jinjava, "strip", (s, a) -> strip(s, arg(a, 0, null)));
         add(jinjava, "lstrip", (s, a) -> stripLeft(s, arg(a, 0, null)));
         add(jinjava, "rstrip", (s, a) -> stripRight(s, arg(a, 0, null)));
         add(jinjava, "split", (s, a) -> split(s, arg(a, 0, null)));
@@ -41,7 +40,10 @@ final class PythonStringMethods {
 
     /** Called by templates as {@code raise_exception(msg)}; Jinjava wraps the error, so the message is kept aside. */
     public static String raiseException(String message) {
-        RAISED.set(message);
+        // jinja2 stops at the first raise; Jinjava renders on, so a later raise must not replace it.
+        if (RAISED.get() == null) {
+            RAISED.set(message);
+        }
         throw new IllegalArgumentException("chat template: " + message);
     }
 
@@ -70,9 +72,14 @@ final class PythonStringMethods {
         return args != null && args.length > i && args[i] != null ? args[i] : def;
     }
 
+    /** Python's {@code str.strip(chars)}; no chars: Python's whitespace. */
+    static String strip(String s, String chars) {
+        return stripRight(stripLeft(s, chars), chars);
+    }
+
     private static String stripLeft(String s, String chars) {
         int i = 0;
-        while (i < s.length() && (chars == null ? Character.isWhitespace(s.charAt(i)) : chars.indexOf(s.charAt(i)) >= 0)) {
+        while (i < s.length() && (chars == null ? Jinja2Source.isPySpace(s.charAt(i)) : chars.indexOf(s.charAt(i)) >= 0)) {
             i++;
         }
         return s.substring(i);
@@ -80,7 +87,7 @@ final class PythonStringMethods {
 
     private static String stripRight(String s, String chars) {
         int i = s.length();
-        while (i > 0 && (chars == null ? Character.isWhitespace(s.charAt(i - 1)) : chars.indexOf(s.charAt(i - 1)) >= 0)) {
+        while (i > 0 && (chars == null ? Jinja2Source.isPySpace(s.charAt(i - 1)) : chars.indexOf(s.charAt(i - 1)) >= 0)) {
             i--;
         }
         return s.substring(0, i);
@@ -88,7 +95,22 @@ final class PythonStringMethods {
 
     private static List<String> split(String s, String sep) {
         if (sep == null) {
-            return new ArrayList<>(Arrays.asList(s.trim().isEmpty() ? new String[0] : s.trim().split("\\s+")));
+            // Python's split(): runs of Python whitespace, none at the ends.
+            List<String> words = new ArrayList<>();
+            int i = 0;
+            while (i < s.length()) {
+                while (i < s.length() && Jinja2Source.isPySpace(s.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < s.length() && !Jinja2Source.isPySpace(s.charAt(i))) {
+                    i++;
+                }
+                if (i > start) {
+                    words.add(s.substring(start, i));
+                }
+            }
+            return words;
         }
         List<String> parts = new ArrayList<>();
         int from = 0;
@@ -111,57 +133,8 @@ final class PythonStringMethods {
         return b.toString();
     }
 
-    /**
-     * Rewrites Python method calls and reverse slices inside {@code {{ }}} and {@code {% %}} tags, and
-     * applies Jinja2's whitespace control ({@code {%-}, {@code -%}}, {@code {{-}, {@code -}}}: trim all
-     * whitespace on that side) here, since Jinjava does not honour it for expression tags.
-     */
-    static String translate(String template) {
-        StringBuilder out = new StringBuilder();
-        boolean trimNextText = false;
-        int i = 0;
-        while (i < template.length()) {
-            int open = nextTag(template, i);
-            String text = open < 0 ? template.substring(i) : template.substring(i, open);
-            if (trimNextText) {
-                text = stripLeft(text, null);
-            }
-            if (open < 0) {
-                out.append(text);
-                break;
-            }
-            String close = template.charAt(open + 1) == '{' ? "}}" : "%}";
-            int end = template.indexOf(close, open + 2);
-            if (end < 0) {
-                out.append(text).append(template, open, template.length());
-                break;
-            }
-            String inner = template.substring(open + 2, end);
-            if (inner.startsWith("-")) {
-                text = stripRight(text, null);
-                inner = inner.substring(1);
-            }
-            trimNextText = inner.endsWith("-");
-            if (trimNextText) {
-                inner = inner.substring(0, inner.length() - 1);
-            }
-            out.append(text).append(template, open, open + 2).append(translateExpression(inner)).append(close);
-            i = end + 2;
-        }
-        return out.toString();
-    }
-
-    private static int nextTag(String t, int from) {
-        int a = t.indexOf("{{", from);
-        int b = t.indexOf("{%", from);
-        if (a < 0) {
-            return b;
-        }
-        return b < 0 ? a : Math.min(a, b);
-    }
-
     static String translateExpression(String expr) {
-        String e = parenthesizeNamespaceArguments(expr.replace("[::-1]", "|reverse"));
+        String e = parenthesizeNot(parenthesizeNamespaceArguments(expr.replace("[::-1]", "|reverse")));
         // Rewrite the leftmost method call first, then rescan: chained calls nest naturally.
         while (true) {
             int[] call = findMethodCall(e);
@@ -178,6 +151,132 @@ final class PythonStringMethods {
             String replacement = "(" + receiver + "|py_" + method + (args.isEmpty() ? "" : "(" + args + ")") + ")";
             e = e.substring(0, receiverStart) + replacement + e.substring(argsClose + 1);
         }
+    }
+
+    /**
+     * In Jinja2 {@code not} binds looser than comparisons, tests and filters ({@code not x is defined} is
+     * {@code not (x is defined)}); Jinjava binds it to the next operand. Each prefix {@code not} (not the
+     * {@code is not} test or the {@code not in} operator) gets its operand in parentheses, up to the next
+     * top-level {@code and}, {@code or}, {@code if}, {@code else}, comma or closing bracket.
+     */
+    static String parenthesizeNot(String e) {
+        StringBuilder out = new StringBuilder(e);
+        int from = 0;
+        while (true) {
+            int at = nextWord(out, "not", from);
+            if (at < 0) {
+                return out.toString();
+            }
+            from = at + 3;
+            if ("is".equals(previousWord(out, at)) || "in".equals(nextWordAfter(out, at + 3))) {
+                continue;
+            }
+            int start = at + 3;
+            int end = operandEnd(out, start);
+            if (out.substring(start, end).isBlank()) {
+                continue;
+            }
+            out.insert(end, ')');
+            out.insert(start, " (");
+        }
+    }
+
+    /** Index of {@code word} as a whole word outside string literals, at or after {@code from}, or -1. */
+    private static int nextWord(CharSequence s, String word, int from) {
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+                continue;
+            }
+            if (i >= from && startsWord(s, i, word)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWord(CharSequence s, int i, String word) {
+        if (i + word.length() > s.length() || !s.subSequence(i, i + word.length()).toString().equals(word)) {
+            return false;
+        }
+        boolean before = i == 0 || !isNameChar(s.charAt(i - 1));
+        boolean after = i + word.length() == s.length() || !isNameChar(s.charAt(i + word.length()));
+        return before && after;
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.';
+    }
+
+    private static String previousWord(CharSequence s, int at) {
+        int i = at - 1;
+        while (i >= 0 && Character.isWhitespace(s.charAt(i))) {
+            i--;
+        }
+        int end = i + 1;
+        while (i >= 0 && isNameChar(s.charAt(i))) {
+            i--;
+        }
+        return s.subSequence(i + 1, end).toString();
+    }
+
+    private static String nextWordAfter(CharSequence s, int from) {
+        int i = from;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        int start = i;
+        while (i < s.length() && isNameChar(s.charAt(i))) {
+            i++;
+        }
+        return s.subSequence(start, i).toString();
+    }
+
+    /** End of the operand of a prefix {@code not} starting at {@code from}. */
+    private static int operandEnd(CharSequence s, int from) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth-- == 0) {
+                    return trimEnd(s, i);
+                }
+            } else if (depth == 0 && (c == ',' || startsWord(s, i, "and") || startsWord(s, i, "or")
+                    || startsWord(s, i, "if") || startsWord(s, i, "else"))) {
+                return trimEnd(s, i);
+            }
+        }
+        return trimEnd(s, s.length());
+    }
+
+    private static int trimEnd(CharSequence s, int end) {
+        while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+            end--;
+        }
+        return end;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,35 +65,17 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException(json + ": cannot be read as a HF tokenizer: " + e.getMessage(), e);
         }
-        String template = chatTemplateOf(cfg);
         String bos = tokenString(cfg.get("bos_token"));
         String eos = tokenString(cfg.get("eos_token"));
-        return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")),
-                template == null ? null : new ChatTemplate(template, bos, eos));
+        // chat_template.jinja, a list of named templates, special tokens: as transformers loads them.
+        ChatTemplate template = ChatTemplateFiles.load(dir, cfg, Clock.systemDefaultZone()).orElse(null);
+        return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")), template);
     }
 
     private static Map<String, String> options(boolean addSpecialTokens) {
         // Our code pads, truncates and batches; the tokenizer only maps text to ids.
         return Map.of("addSpecialTokens", Boolean.toString(addSpecialTokens),
                 "truncation", "false", "padding", "false", "modelMaxLength", Integer.toString(Integer.MAX_VALUE));
-    }
-
-    private static String chatTemplateOf(JsonObject cfg) {
-        JsonElement t = cfg.get("chat_template");
-        if (t == null || t.isJsonNull()) {
-            return null;
-        }
-        if (t.isJsonPrimitive()) {
-            return t.getAsString();
-        }
-        // A list of named templates: the one named "default" is what HF uses.
-        for (JsonElement e : t.getAsJsonArray()) {
-            JsonObject o = e.getAsJsonObject();
-            if ("default".equals(o.get("name").getAsString())) {
-                return o.get("template").getAsString();
-            }
-        }
-        return null;
     }
 
     private static String tokenString(JsonElement e) {
@@ -150,7 +133,7 @@ public final class TextTokenizer implements AutoCloseable {
     public String applyChatTemplate(List<ChatTemplate.Message> messages, boolean addGenerationPrompt,
             Map<String, Object> templateArgs) {
         if (chatTemplate == null) {
-            throw new IllegalStateException("this tokenizer has no chat_template in tokenizer_config.json");
+            throw new IllegalStateException("this tokenizer has no chat template (no chat_template in tokenizer_config.json, no chat_template.jinja)");
         }
         return chatTemplate.render(messages, addGenerationPrompt, templateArgs);
     }

@@ -37,4 +37,18 @@ class ChatTemplateTest {
                 () -> t.render(List.of(new ChatTemplate.Message("assistant", "x")), false));
         assertTrue(e.getMessage().contains("Conversation must start with user"), e.getMessage());
     }
+
+    @Test
+    void brokenTemplatesAreRefusedNamingTheTemplate() {
+        Exception unknownFilter = assertThrows(IllegalArgumentException.class,
+                () -> new ChatTemplate("{{ messages | frobnicate }}", "models/x/chat_template.jinja", java.util.Map.of(), java.time.Clock.systemUTC()));
+        assertTrue(unknownFilter.getMessage().contains("models/x/chat_template.jinja") && unknownFilter.getMessage().contains("frobnicate"),
+                unknownFilter.getMessage());
+        Exception unclosed = assertThrows(IllegalArgumentException.class,
+                () -> new ChatTemplate("{% if x %}a{{ x ", "models/y/tokenizer_config.json", java.util.Map.of(), java.time.Clock.systemUTC()));
+        assertTrue(unclosed.getMessage().contains("models/y/tokenizer_config.json"), unclosed.getMessage());
+        ChatTemplate unknownTag = new ChatTemplate("{% frobnicate %}", "models/z/chat_template.jinja", java.util.Map.of(), java.time.Clock.systemUTC());
+        Exception e = assertThrows(IllegalArgumentException.class, () -> unknownTag.render(List.of(), false));
+        assertTrue(e.getMessage().contains("models/z/chat_template.jinja"), e.getMessage());
+    }
 }
