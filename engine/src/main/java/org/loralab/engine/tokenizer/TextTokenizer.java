@@ -27,9 +27,11 @@ public final class TextTokenizer implements AutoCloseable {
     private final String eosToken;
     private final String padToken;
     private final ChatTemplate chatTemplate;
+    private final boolean cleanUpTokenizationSpaces;
 
     private TextTokenizer(HuggingFaceTokenizer withSpecial, HuggingFaceTokenizer plain, String bosToken,
-            String eosToken, String padToken, ChatTemplate chatTemplate) {
+            String eosToken, String padToken, ChatTemplate chatTemplate, boolean cleanUpTokenizationSpaces) {
+        this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         this.withSpecial = withSpecial;
         this.plain = plain;
         this.bosToken = bosToken;
@@ -68,7 +70,7 @@ public final class TextTokenizer implements AutoCloseable {
         String bos = tokenString(cfg.get("bos_token"));
         String eos = tokenString(cfg.get("eos_token"));
         return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")),
-                template == null ? null : new ChatTemplate(template, bos, eos));
+                template == null ? null : new ChatTemplate(template, bos, eos), cleanUpFlag(cfg, cfgFile));
     }
 
     private static Map<String, String> options(boolean addSpecialTokens) {
@@ -112,8 +114,39 @@ public final class TextTokenizer implements AutoCloseable {
         return enc.getIds();
     }
 
+    /** The text of {@code ids}; with transformers' clean-up of tokenization spaces where tokenizer_config.json asks for it. */
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        return plain.decode(ids, skipSpecialTokens);
+        String text = plain.decode(ids, skipSpecialTokens);
+        return cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+    }
+
+    /**
+     * {@code clean_up_tokenization_spaces} of tokenizer_config.json; absent means false, transformers'
+     * default since 4.45 (older versions defaulted to true, which is why older files say so explicitly).
+     */
+    private static boolean cleanUpFlag(JsonObject cfg, Path cfgFile) throws IOException {
+        JsonElement e = cfg.get("clean_up_tokenization_spaces");
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new IOException(cfgFile + ": 'clean_up_tokenization_spaces' must be true or false, found " + e);
+        }
+        return e.getAsBoolean();
+    }
+
+    /** transformers' PreTrainedTokenizerBase.clean_up_tokenization: these replacements, in this order. */
+    static String cleanUpTokenization(String text) {
+        return text.replace(" .", ".")
+                .replace(" ?", "?")
+                .replace(" !", "!")
+                .replace(" ,", ",")
+                .replace(" ' ", "'")
+                .replace(" n't", "n't")
+                .replace(" 'm", "'m")
+                .replace(" 's", "'s")
+                .replace(" 've", "'ve")
+                .replace(" 're", "'re");
     }
 
     /** The id of a token string such as {@code <|im_end|>}, if the vocabulary has it as one token. */
