@@ -3,6 +3,7 @@ package org.loralab.engine.tokenizer;
 import org.loralab.engine.io.BoundedFiles;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -112,6 +113,32 @@ public final class TextTokenizer implements AutoCloseable {
     public long[] encode(String text, boolean addSpecialTokens) {
         Encoding enc = (addSpecialTokens ? withSpecial : plain).encode(text);
         return enc.getIds();
+    }
+
+    /**
+     * For k = 0..n, where the text of the first k of {@code text}'s n tokens (no special tokens
+     * added) ends, as an index into {@code text} that never splits a character: a byte-level token
+     * holding only some of a character's bytes leaves that character out, so a cut there cannot
+     * produce U+FFFD as decoding the token prefix would. Non-decreasing in k.
+     */
+    public int[] tokenPrefixEnds(String text) {
+        CharSpan[] spans = plain.encode(text).getCharTokenSpans();
+        // The tokenizer's offsets count code points (Rust chars); Java indexes UTF-16 units.
+        int codePoints = text.codePointCount(0, text.length());
+        int[] utf16 = new int[codePoints + 1];
+        for (int i = 0, cp = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            utf16[cp++] = i;
+        }
+        utf16[codePoints] = text.length();
+        int[] ends = new int[spans.length + 1];
+        for (int k = 1; k <= spans.length; k++) {
+            int end = spans[k - 1].getEnd();
+            if (k < spans.length) {
+                end = Math.min(end, spans[k].getStart()); // the next token shares this character: not whole yet
+            }
+            ends[k] = Math.max(ends[k - 1], utf16[Math.max(0, Math.min(end, codePoints))]);
+        }
+        return ends;
     }
 
     /** The text of {@code ids}; with transformers' clean-up of tokenization spaces where tokenizer_config.json asks for it. */
