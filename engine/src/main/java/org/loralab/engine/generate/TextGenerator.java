@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
@@ -61,6 +62,12 @@ public final class TextGenerator implements AutoCloseable {
      * of the model's chat template (with the assistant prompt appended).
      */
     public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, ProgressListener listener) {
+        return generate(prompts, cfg, chat, Map.of(), listener);
+    }
+
+    /** As {@link #generate(List, GenerationConfig, boolean, ProgressListener)}, with chat template variables. */
+    public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, Map<String, Object> templateArgs,
+            ProgressListener listener) {
         List<long[]> ids = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             String p = prompts.get(i);
@@ -68,7 +75,7 @@ public final class TextGenerator implements AutoCloseable {
                 throw new IllegalArgumentException("prompt " + i + " is empty");
             }
             ids.add(chat
-                    ? tokenizer.encode(tokenizer.applyChatTemplate(List.of(new ChatTemplate.Message("user", p)), true), false)
+                    ? tokenizer.encode(tokenizer.applyChatTemplate(List.of(new ChatTemplate.Message("user", p)), true, templateArgs), false)
                     : tokenizer.encode(p));
         }
         List<long[]> out = new Generator(model).generate(ids, cfg, listener);
