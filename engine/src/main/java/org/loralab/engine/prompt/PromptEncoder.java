@@ -47,6 +47,13 @@ public final class PromptEncoder {
         return tokenizer.encode(promptText, !format.chat());
     }
 
+    /** Even an empty document does not fit the token limit. */
+    public static final class TooLongException extends IllegalArgumentException {
+        public TooLongException(String message) {
+            super(message);
+        }
+    }
+
     /** Result of fitting one document: the ids and how many document tokens were dropped. */
     public record Encoded(long[] ids, int documentTokens, int droppedTokens) {
     }
@@ -61,7 +68,7 @@ public final class PromptEncoder {
     /**
      * Encodes the prompt for {@code document} in at most {@code maxTokens} tokens.
      *
-     * @throws IllegalArgumentException when even an empty document does not fit
+     * @throws TooLongException when even an empty document does not fit
      */
     public Encoded encode(String document, int maxTokens) {
         Fitted f = fit(document, maxTokens, d -> encodeText(promptText(d)), "the prompt template alone");
@@ -75,7 +82,7 @@ public final class PromptEncoder {
      * document did not hold.
      *
      * @param what names the sequence with an empty document in the error
-     * @throws IllegalArgumentException when even an empty document does not fit
+     * @throws TooLongException when even an empty document does not fit
      */
     public Fitted fit(String document, int maxTokens, Function<String, long[]> sequence, String what) {
         if (maxTokens <= 0) {
@@ -90,7 +97,7 @@ public final class PromptEncoder {
         }
         long[] empty = sequence.apply("");
         if (empty.length > maxTokens) {
-            throw new IllegalArgumentException(what + " is " + empty.length + " tokens, over the limit of " + maxTokens);
+            throw new TooLongException(what + " is " + empty.length + " tokens, over the limit of " + maxTokens);
         }
         // Binary search the longest document prefix whose sequence fits (re-encoding a prefix can merge tokens).
         int lo = 0;

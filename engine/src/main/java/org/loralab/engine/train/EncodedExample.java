@@ -36,10 +36,12 @@ public record EncodedExample(int row, long[] ids, int promptLength, int droppedD
             try {
                 f = prompts.fit(e.document(), maxSeqLength, d -> sequence(prompts, d, completion, eosId),
                         "the prompt template and the summary");
-            } catch (IllegalArgumentException ex) {
+            } catch (PromptEncoder.TooLongException ex) {
                 int summaryTokens = sequence(prompts, "", completion, eosId).length - prompts.encodeText(prompts.promptText("")).length;
                 throw new IllegalArgumentException("row " + e.row() + ": the summary is " + summaryTokens
                         + " tokens, which leaves no room for the prompt within max sequence length " + maxSeqLength, ex);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("row " + e.row() + ": " + ex.getMessage(), ex); // e.g. the chat template refused it
             }
             int promptLength = prompts.encodeText(prompts.promptText(f.document())).length;
             if (promptLength >= f.ids().length) {

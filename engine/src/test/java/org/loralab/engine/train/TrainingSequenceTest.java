@@ -163,4 +163,22 @@ class TrainingSequenceTest {
             assertEquals(prompt.length, x.promptLength());
         }
     }
+
+    @Test
+    void aRowTheChatTemplateRefusesIsNamed() throws Exception {
+        Path qwen = Files.createDirectories(dir.resolve("refusing"));
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/qwen3/tokenizer.json.gz"))) {
+            Files.copy(in, qwen.resolve("tokenizer.json"));
+        }
+        JsonObject cfg = new JsonObject();
+        cfg.addProperty("chat_template", "{% for m in messages %}{% if m['content'] == 'secret' %}{{ raise_exception('no secrets') }}{% endif %}"
+                + "{{ m['content'] }}{% endfor %}");
+        Files.writeString(qwen.resolve("tokenizer_config.json"), cfg.toString());
+        try (TextTokenizer t = TextTokenizer.load(qwen)) {
+            PromptEncoder enc = new PromptEncoder(t, new PromptFormat("{document}", "", true));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> EncodedExample.encode(List.of(new TrainingExample(0, "fine", "ok"), new TrainingExample(7, "secret", "ok")), enc, 0, 50));
+            assertTrue(e.getMessage().startsWith("row 7: ") && e.getMessage().contains("no secrets"), e.getMessage());
+        }
+    }
 }
