@@ -233,35 +233,68 @@ class GeneratorTest {
     @Test
     void beamSearchPenalisesLogProbabilitiesAsTransformersDoes() {
         // transformers' beam search runs the processors on log_softmax output: with K >= vocabulary and
-        // 2 new tokens the result is the best pair under the penalised log-probabilities, found by brute force.
-        double p = 4.0;
+        // 2 new tokens the result is the best pair under the penalised log-probabilities, found by brute
+        // force. Penalising the logits before log_softmax (as greedy does) would pick another pair for
+        // some penalty; the test looks for such a case so it tells the two apart.
         long[] own = generator.generate(List.of(PROMPTS.get(0)), greedy(2)).get(0);
         long[] prompt = java.util.Arrays.copyOf(PROMPTS.get(0), PROMPTS.get(0).length + own.length);
         System.arraycopy(own, 0, prompt, PROMPTS.get(0).length, own.length); // its likely next tokens are in the prompt
         int vocab = TinyCheckpoint.VOCAB_SIZE;
-        float[] first = penalised(logProbs(List.of(prompt))[0], prompt, p);
+        float[] first = lastLogits(prompt);
         List<long[]> extended = new ArrayList<>();
         for (int tok = 0; tok < vocab; tok++) {
             long[] s = java.util.Arrays.copyOf(prompt, prompt.length + 1);
             s[prompt.length] = tok;
             extended.add(s);
         }
-        float[][] second = logProbs(extended);
-        double best = Double.NEGATIVE_INFINITY;
-        long[] expected = null;
+        float[][] second = new float[vocab][];
         for (int a = 0; a < vocab; a++) {
-            float[] next = penalised(second[a], extended.get(a), p);
-            for (int b = 0; b < vocab; b++) {
-                if (first[a] + next[b] > best) {
-                    best = first[a] + next[b];
-                    expected = new long[] {a, b};
+            second[a] = lastLogits(extended.get(a));
+        }
+        GenerationConfig beams = greedy(2).numBeams(vocab).lengthPenalty(0.0);
+        long[] unpenalised = generator.generate(List.of(prompt), beams).get(0);
+        boolean distinguished = false;
+        for (double p : new double[] {1.05, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0}) {
+            long[] onLogProbs = bestPair(first, second, extended, prompt, p, true);
+            long[] onLogits = bestPair(first, second, extended, prompt, p, false);
+            assertArrayEquals(onLogProbs, generator.generate(List.of(prompt), beams.repetitionPenalty(p)).get(0), "penalty " + p);
+            distinguished |= !java.util.Arrays.equals(onLogProbs, onLogits) && !java.util.Arrays.equals(onLogProbs, unpenalised);
+        }
+        assertTrue(distinguished, "some penalty should tell penalised log-probabilities from penalised logits and from none");
+    }
+
+    /** The best 2-token continuation by summed log-probability, penalised after (transformers) or before log_softmax. */
+    private static long[] bestPair(float[] first, float[][] second, List<long[]> extended, long[] prompt, double p, boolean afterLogSoftmax) {
+        float[] one = afterLogSoftmax ? penalised(logSoftmax(first), prompt, p) : logSoftmax(penalised(first, prompt, p));
+        double best = Double.NEGATIVE_INFINITY;
+        long[] pair = null;
+        for (int a = 0; a < first.length; a++) {
+            long[] seq = extended.get(a);
+            float[] two = afterLogSoftmax ? penalised(logSoftmax(second[a]), seq, p) : logSoftmax(penalised(second[a], seq, p));
+            for (int b = 0; b < two.length; b++) {
+                if (one[a] + two[b] > best) {
+                    best = one[a] + two[b];
+                    pair = new long[] {a, b};
                 }
             }
         }
-        GenerationConfig cfg = greedy(2).numBeams(vocab).lengthPenalty(0.0);
-        assertArrayEquals(expected, generator.generate(List.of(prompt), cfg.repetitionPenalty(p)).get(0));
-        assertTrue(!java.util.Arrays.equals(expected, generator.generate(List.of(prompt), greedy(2).numBeams(vocab).lengthPenalty(0.0)).get(0)),
-                "the penalty should change this prompt's best pair");
+        return pair;
+    }
+
+    private static float[] logSoftmax(float[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp(v - max);
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) (x[i] - max - Math.log(sum));
+        }
+        return out;
     }
 
     private static float[] lastLogits(long[] sequence) {
