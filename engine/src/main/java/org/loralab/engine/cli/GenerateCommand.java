@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.TextGenerator;
+import org.loralab.engine.prompt.TemplateArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +21,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "wrap each prompt in the model's chat template")
     boolean chat;
 
+    @Option(names = "--chat-template-arg", paramLabel = "NAME=VALUE",
+            description = "a variable for the chat template, e.g. enable_thinking=false (repeatable; as --chat-template-arg of train)")
+    List<String> templateArgs;
+
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "one or more prompts, generated as one batch")
     List<String> prompts;
 
@@ -32,7 +37,8 @@ final class GenerateCommand implements Callable<Integer> {
         try (TextGenerator generator = TextGenerator.load(model, args.modelOptions())) {
             GenerationConfig cfg = args.apply(generator.defaults());
             long start = System.nanoTime();
-            List<String> outputs = generator.generate(prompts, cfg, chat, new ConsoleProgress("generating"));
+            List<String> outputs = generator.generate(prompts, cfg, chat, TemplateArgs.parse(templateArgs),
+                    new ConsoleProgress("generating"));
             ConsoleProgress.clear();
             for (int i = 0; i < outputs.size(); i++) {
                 System.out.println("[" + i + "] " + prompts.get(i));

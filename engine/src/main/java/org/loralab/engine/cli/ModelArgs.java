@@ -22,11 +22,15 @@ final class ModelArgs {
     @Option(names = "--temperature", description = "sampling temperature")
     Double temperature;
 
-    @Option(names = "--top-k", description = "keep the k most likely tokens (0: off)")
+    @Option(names = "--top-k", description = "keep the k most likely tokens when sampling (0: off; default: generation_config.json, else 50)")
     Integer topK;
 
     @Option(names = "--top-p", description = "keep the smallest set of tokens whose probability reaches p")
     Double topP;
+
+    @Option(names = "--repetition-penalty",
+            description = "divide (multiply if negative) the score of tokens already in the prompt or output by this, as transformers (1: off; default: generation_config.json, else 1)")
+    Double repetitionPenalty;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed for sampling (default: ${DEFAULT-VALUE})")
     long seed;
@@ -53,6 +57,9 @@ final class ModelArgs {
         }
         if (topP != null) {
             cfg.topP(topP);
+        }
+        if (repetitionPenalty != null) {
+            cfg.repetitionPenalty(repetitionPenalty);
         }
         if (beams != null) {
             cfg.numBeams(beams);

@@ -80,13 +80,14 @@ final class BeamSearch {
             pools.add(new Pool());
         }
         boolean[] done = new boolean[b];
+        RepetitionPenalty penalty = RepetitionPenalty.of(cfg, expanded);
 
         try (DecodeSession session = new DecodeSession(model, expanded, pad, cfg.maxNewTokens())) {
             NDArray logits = session.prefill();
             int vocab = (int) logits.getShape().get(1);
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 listener.checkCancelled();
-                Candidates top = topCandidates(logits, scores, b, vocab);
+                Candidates top = topCandidates(logits, scores, b, vocab, penalty);
                 logits.close();
                 int[] source = new int[rows];
                 long[] next = new long[rows];
@@ -137,6 +138,12 @@ final class BeamSearch {
                 }
                 tokens = reordered;
                 scores = nextScores;
+                if (penalty != null) {
+                    penalty.selectRows(source);
+                    for (int r = 0; r < rows; r++) {
+                        penalty.add(r, next[r]);
+                    }
+                }
                 listener.onProgress(step + 1, cfg.maxNewTokens(), "beam search step " + (step + 1));
                 if (allDone(done) || step == cfg.maxNewTokens() - 1) {
                     break;
@@ -160,19 +167,37 @@ final class BeamSearch {
     /** Per prompt, the 2K best summed log-probabilities and their flat index over beams x vocab. */
     private record Candidates(float[] scores, long[] indices) {}
 
-    private Candidates topCandidates(NDArray logits, double[] scores, int b, int vocab) {
+    private Candidates topCandidates(NDArray logits, double[] scores, int b, int vocab, RepetitionPenalty penalty) {
         float[] s = new float[scores.length];
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) scores[i];
         }
         try (NDArray beamScores = logits.getManager().create(s).reshape(-1, 1);
-                NDArray logProbs = logits.logSoftmax(1);
+                NDArray logProbs = penalised(logits.logSoftmax(1), penalty, vocab);
                 NDArray total = logProbs.add(beamScores);
                 NDArray flat = total.reshape(b, (long) beams * vocab)) {
             NDList top = flat.topK(2 * beams, 1, true, true);
             try (top) {
                 return new Candidates(top.get(0).toFloatArray(), top.get(1).toLongArray());
             }
+        }
+    }
+
+    /**
+     * transformers' beam search runs its logits processors on the log-probabilities (log_softmax
+     * first), so the repetition penalty multiplies them (all are negative) by the penalty.
+     */
+    private static NDArray penalised(NDArray logProbs, RepetitionPenalty penalty, int vocab) {
+        if (penalty == null) {
+            return logProbs;
+        }
+        try (logProbs) {
+            float[] lp = logProbs.toFloatArray();
+            int rows = lp.length / vocab;
+            for (int r = 0; r < rows; r++) {
+                penalty.apply(r, lp, r * vocab, vocab);
+            }
+            return logProbs.getManager().create(lp, logProbs.getShape());
         }
     }
 

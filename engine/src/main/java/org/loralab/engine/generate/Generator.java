@@ -84,17 +84,21 @@ public final class Generator {
         }
         boolean[] finished = new boolean[b];
         long pad = padId(cfg);
+        RepetitionPenalty penalty = RepetitionPenalty.of(cfg, prompts);
         try (DecodeSession session = new DecodeSession(model, prompts, pad, cfg.maxNewTokens())) {
             NDArray logits = session.prefill();
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 listener.checkCancelled();
-                long[] next = pick(logits, cfg, randoms);
+                long[] next = pick(logits, cfg, randoms, penalty);
                 logits.close();
                 int open = 0;
                 for (int r = 0; r < b; r++) {
                     if (finished[r]) {
                         next[r] = pad;
                         continue;
+                    }
+                    if (penalty != null) {
+                        penalty.add(r, next[r]);
                     }
                     if (cfg.eosTokenIds().contains(next[r])) {
                         finished[r] = true;
@@ -117,8 +121,8 @@ public final class Generator {
         return result;
     }
 
-    private static long[] pick(NDArray logits, GenerationConfig cfg, Random[] randoms) {
-        if (!cfg.doSample()) {
+    private static long[] pick(NDArray logits, GenerationConfig cfg, Random[] randoms, RepetitionPenalty penalty) {
+        if (!cfg.doSample() && penalty == null) {
             try (NDArray argMax = logits.argMax(1)) {
                 return argMax.toLongArray();
             }
@@ -130,8 +134,22 @@ public final class Generator {
         float[] row = new float[v];
         for (int r = 0; r < b; r++) {
             System.arraycopy(all, r * v, row, 0, v);
-            next[r] = TokenSampler.sample(row, cfg, randoms[r]);
+            if (penalty != null) {
+                penalty.apply(r, row, 0, v); // a logits processor: before the sampling warpers
+            }
+            next[r] = cfg.doSample() ? TokenSampler.sample(row, cfg, randoms[r]) : argMax(row);
         }
         return next;
+    }
+
+    /** The first index of the largest value, as torch.argmax. */
+    private static int argMax(float[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best] || Float.isNaN(row[i]) && !Float.isNaN(row[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
@@ -14,8 +14,9 @@ import org.loralab.engine.tokenizer.TextTokenizer;
 
 /**
  * Text in, text out: a model folder's network, tokenizer and generation defaults together. The
- * stop tokens are the union of generation_config.json's, config.json's and the tokenizer's EOS, as
- * transformers' generate() ends on any of them.
+ * stop tokens are transformers': generation_config.json's eos_token_id (one id or a list) when the
+ * file gives one, else config.json's (from_model_config); where neither names one (transformers
+ * would then never stop) the tokenizer's EOS.
  */
 public final class TextGenerator implements AutoCloseable {
 
@@ -39,17 +40,21 @@ public final class TextGenerator implements AutoCloseable {
         }
     }
 
-    /** The model folder's generation_config.json with every known EOS id as a stop token. */
+    /** The model folder's generation_config.json with the stop tokens transformers would use. */
     public GenerationConfig defaults() throws IOException {
         GenerationConfig cfg = GenerationConfig.fromModelFolder(modelDir);
-        Set<Long> eos = new LinkedHashSet<>(cfg.eosTokenIds());
-        eos.addAll(model.config().eosTokenIds());
-        tokenizer.eosToken().flatMap(tokenizer::tokenId).ifPresent(eos::add);
-        cfg.eosTokenIds(new ArrayList<>(eos));
+        cfg.eosTokenIds(stopTokens(cfg.eosTokenIds(), model.config().eosTokenIds(),
+                tokenizer.eosToken().flatMap(tokenizer::tokenId).map(List::of).orElse(List.of())));
         if (cfg.padTokenId() == null) {
             tokenizer.padToken().flatMap(tokenizer::tokenId).ifPresent(cfg::padTokenId);
         }
         return cfg;
+    }
+
+    /** The first non-empty of generation_config.json's, config.json's and the tokenizer's EOS ids, duplicates dropped. */
+    static List<Long> stopTokens(List<Long> generationConfig, List<Long> modelConfig, List<Long> tokenizer) {
+        List<Long> chosen = !generationConfig.isEmpty() ? generationConfig : !modelConfig.isEmpty() ? modelConfig : tokenizer;
+        return new ArrayList<>(new LinkedHashSet<>(chosen));
     }
 
     /**
@@ -57,6 +62,12 @@ public final class TextGenerator implements AutoCloseable {
      * of the model's chat template (with the assistant prompt appended).
      */
     public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, ProgressListener listener) {
+        return generate(prompts, cfg, chat, Map.of(), listener);
+    }
+
+    /** As {@link #generate(List, GenerationConfig, boolean, ProgressListener)}, with chat template variables. */
+    public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, Map<String, Object> templateArgs,
+            ProgressListener listener) {
         List<long[]> ids = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             String p = prompts.get(i);
@@ -64,7 +75,7 @@ public final class TextGenerator implements AutoCloseable {
                 throw new IllegalArgumentException("prompt " + i + " is empty");
             }
             ids.add(chat
-                    ? tokenizer.encode(tokenizer.applyChatTemplate(List.of(new ChatTemplate.Message("user", p)), true), false)
+                    ? tokenizer.encode(tokenizer.applyChatTemplate(List.of(new ChatTemplate.Message("user", p)), true, templateArgs), false)
                     : tokenizer.encode(p));
         }
         List<long[]> out = new Generator(model).generate(ids, cfg, listener);

@@ -14,6 +14,10 @@ import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptEncoder;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.prompt.TemplateArgs;
+import org.loralab.engine.lora.AdapterMetadata;
+import com.google.gson.JsonElement;
 
 /**
  * Generates summaries for many documents with a base model and at most one adapter. Documents are
@@ -29,11 +33,28 @@ public final class Summarizer implements AutoCloseable {
     private final PromptEncoder prompts;
     private final SummarizeOptions options;
 
-    private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options) {
+    private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options) throws IOException {
         this.generator = generator;
         this.adapter = adapter;
         this.options = options;
-        this.prompts = new PromptEncoder(generator.tokenizer(), options.prompt());
+        this.prompts = new PromptEncoder(generator.tokenizer(), promptFormat(options));
+    }
+
+    /**
+     * The prompt format to use: the options', with the chat template arguments the adapter was
+     * trained with (its loralab.json) when the options give none, so the prompt is the training one.
+     */
+    static PromptFormat promptFormat(SummarizeOptions options) throws IOException {
+        PromptFormat asked = options.prompt();
+        if (!asked.templateArgs().isEmpty() || options.adapter() == null) {
+            return asked;
+        }
+        AdapterMetadata meta = AdapterMetadata.load(options.adapter());
+        JsonElement prompt = meta == null || meta.settings == null ? null : meta.settings.get("prompt");
+        if (prompt == null || !prompt.isJsonObject()) {
+            return asked;
+        }
+        return asked.withTemplateArgs(TemplateArgs.fromJson(prompt.getAsJsonObject().get("templateArgs")));
     }
 
     public static Summarizer open(SummarizeOptions options) throws IOException {

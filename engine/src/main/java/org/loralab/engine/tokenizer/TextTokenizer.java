@@ -3,6 +3,7 @@ package org.loralab.engine.tokenizer;
 import org.loralab.engine.io.BoundedFiles;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -28,9 +29,11 @@ public final class TextTokenizer implements AutoCloseable {
     private final String eosToken;
     private final String padToken;
     private final ChatTemplate chatTemplate;
+    private final boolean cleanUpTokenizationSpaces;
 
     private TextTokenizer(HuggingFaceTokenizer withSpecial, HuggingFaceTokenizer plain, String bosToken,
-            String eosToken, String padToken, ChatTemplate chatTemplate) {
+            String eosToken, String padToken, ChatTemplate chatTemplate, boolean cleanUpTokenizationSpaces) {
+        this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         this.withSpecial = withSpecial;
         this.plain = plain;
         this.bosToken = bosToken;
@@ -69,7 +72,8 @@ public final class TextTokenizer implements AutoCloseable {
         String eos = tokenString(cfg.get("eos_token"));
         // chat_template.jinja, a list of named templates, special tokens: as transformers loads them.
         ChatTemplate template = ChatTemplateFiles.load(dir, cfg, Clock.systemDefaultZone()).orElse(null);
-        return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")), template);
+        return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")), template,
+                cleanUpFlag(cfg, cfgFile));
     }
 
     private static Map<String, String> options(boolean addSpecialTokens) {
@@ -95,8 +99,65 @@ public final class TextTokenizer implements AutoCloseable {
         return enc.getIds();
     }
 
+    /**
+     * For k = 0..n, where the text of the first k of {@code text}'s n tokens (no special tokens
+     * added) ends, as an index into {@code text} that never splits a character: a byte-level token
+     * holding only some of a character's bytes leaves that character out, so a cut there cannot
+     * produce U+FFFD as decoding the token prefix would. Non-decreasing in k.
+     */
+    public int[] tokenPrefixEnds(String text) {
+        CharSpan[] spans = plain.encode(text).getCharTokenSpans();
+        // The tokenizer's offsets count code points (Rust chars); Java indexes UTF-16 units.
+        int codePoints = text.codePointCount(0, text.length());
+        int[] utf16 = new int[codePoints + 1];
+        for (int i = 0, cp = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            utf16[cp++] = i;
+        }
+        utf16[codePoints] = text.length();
+        int[] ends = new int[spans.length + 1];
+        for (int k = 1; k <= spans.length; k++) {
+            int end = spans[k - 1].getEnd();
+            if (k < spans.length) {
+                end = Math.min(end, spans[k].getStart()); // the next token shares this character: not whole yet
+            }
+            ends[k] = Math.max(ends[k - 1], utf16[Math.max(0, Math.min(end, codePoints))]);
+        }
+        return ends;
+    }
+
+    /** The text of {@code ids}; with transformers' clean-up of tokenization spaces where tokenizer_config.json asks for it. */
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        return plain.decode(ids, skipSpecialTokens);
+        String text = plain.decode(ids, skipSpecialTokens);
+        return cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+    }
+
+    /**
+     * {@code clean_up_tokenization_spaces} of tokenizer_config.json; absent means false, transformers'
+     * default since 4.45 (older versions defaulted to true, which is why older files say so explicitly).
+     */
+    private static boolean cleanUpFlag(JsonObject cfg, Path cfgFile) throws IOException {
+        JsonElement e = cfg.get("clean_up_tokenization_spaces");
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new IOException(cfgFile + ": 'clean_up_tokenization_spaces' must be true or false, found " + e);
+        }
+        return e.getAsBoolean();
+    }
+
+    /** transformers' PreTrainedTokenizerBase.clean_up_tokenization: these replacements, in this order. */
+    static String cleanUpTokenization(String text) {
+        return text.replace(" .", ".")
+                .replace(" ?", "?")
+                .replace(" !", "!")
+                .replace(" ,", ",")
+                .replace(" ' ", "'")
+                .replace(" n't", "n't")
+                .replace(" 'm", "'m")
+                .replace(" 's", "'s")
+                .replace(" 've", "'ve")
+                .replace(" 're", "'re");
     }
 
     /** The id of a token string such as {@code <|im_end|>}, if the vocabulary has it as one token. */

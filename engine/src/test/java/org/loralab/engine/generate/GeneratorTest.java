@@ -175,6 +175,137 @@ class GeneratorTest {
         return bestSeq;
     }
 
+    /** transformers' RepetitionPenaltyLogitsProcessor written out: each distinct token of the sequence, x<0 ? x*p : x/p. */
+    private static float[] penalised(float[] scores, long[] sequence, double p) {
+        float[] out = scores.clone();
+        java.util.Set<Long> distinct = new java.util.HashSet<>();
+        for (long t : sequence) {
+            distinct.add(t);
+        }
+        for (long t : distinct) {
+            float x = scores[(int) t];
+            out[(int) t] = x < 0 ? x * (float) p : x / (float) p;
+        }
+        return out;
+    }
+
+    private static long argMaxOf(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void repetitionPenaltyChangesGreedyAsTransformersDoes() {
+        // Expected: full forward passes, the penalty applied by hand over prompt + output so far, argmax.
+        double p = 2.5;
+        // A prompt holding the model's own greedy continuation: the tokens it would pick next are in the prompt.
+        long[] own = generator.generate(List.of(PROMPTS.get(0)), greedy(8)).get(0);
+        long[] echo = java.util.Arrays.copyOf(PROMPTS.get(0), PROMPTS.get(0).length + own.length);
+        System.arraycopy(own, 0, echo, PROMPTS.get(0).length, own.length);
+        List<long[]> prompts = new ArrayList<>(PROMPTS);
+        prompts.add(echo);
+        for (long[] prompt : prompts) {
+            long[] sequence = prompt.clone();
+            long[] expected = new long[10];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = argMaxOf(penalised(lastLogits(sequence), sequence, p));
+                sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
+                sequence[sequence.length - 1] = expected[i];
+            }
+            assertArrayEquals(expected, generator.generate(List.of(prompt), greedy(10).repetitionPenalty(p)).get(0));
+        }
+        // batched rows keep their own sets (prompt + own output), so batching changes nothing
+        List<long[]> batched = generator.generate(prompts, greedy(10).repetitionPenalty(p));
+        boolean changed = false;
+        for (int i = 0; i < prompts.size(); i++) {
+            assertArrayEquals(generator.generate(List.of(prompts.get(i)), greedy(10).repetitionPenalty(p)).get(0), batched.get(i));
+            changed |= !java.util.Arrays.equals(batched.get(i), generator.generate(List.of(prompts.get(i)), greedy(10)).get(0));
+        }
+        assertTrue(changed, "a penalty of 2.5 should change some greedy output of this model");
+        assertThrows(IllegalArgumentException.class, () -> generator.generate(PROMPTS, greedy(3).repetitionPenalty(0)));
+    }
+
+    @Test
+    void beamSearchPenalisesLogProbabilitiesAsTransformersDoes() {
+        // transformers' beam search runs the processors on log_softmax output: with K >= vocabulary and
+        // 2 new tokens the result is the best pair under the penalised log-probabilities, found by brute
+        // force. Penalising the logits before log_softmax (as greedy does) would pick another pair for
+        // some penalty; the test looks for such a case so it tells the two apart.
+        long[] own = generator.generate(List.of(PROMPTS.get(0)), greedy(2)).get(0);
+        long[] prompt = java.util.Arrays.copyOf(PROMPTS.get(0), PROMPTS.get(0).length + own.length);
+        System.arraycopy(own, 0, prompt, PROMPTS.get(0).length, own.length); // its likely next tokens are in the prompt
+        int vocab = TinyCheckpoint.VOCAB_SIZE;
+        float[] first = lastLogits(prompt);
+        List<long[]> extended = new ArrayList<>();
+        for (int tok = 0; tok < vocab; tok++) {
+            long[] s = java.util.Arrays.copyOf(prompt, prompt.length + 1);
+            s[prompt.length] = tok;
+            extended.add(s);
+        }
+        float[][] second = new float[vocab][];
+        for (int a = 0; a < vocab; a++) {
+            second[a] = lastLogits(extended.get(a));
+        }
+        GenerationConfig beams = greedy(2).numBeams(vocab).lengthPenalty(0.0);
+        long[] unpenalised = generator.generate(List.of(prompt), beams).get(0);
+        boolean distinguished = false;
+        for (double p : new double[] {1.05, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0}) {
+            long[] onLogProbs = bestPair(first, second, extended, prompt, p, true);
+            long[] onLogits = bestPair(first, second, extended, prompt, p, false);
+            assertArrayEquals(onLogProbs, generator.generate(List.of(prompt), beams.repetitionPenalty(p)).get(0), "penalty " + p);
+            distinguished |= !java.util.Arrays.equals(onLogProbs, onLogits) && !java.util.Arrays.equals(onLogProbs, unpenalised);
+        }
+        assertTrue(distinguished, "some penalty should tell penalised log-probabilities from penalised logits and from none");
+    }
+
+    /** The best 2-token continuation by summed log-probability, penalised after (transformers) or before log_softmax. */
+    private static long[] bestPair(float[] first, float[][] second, List<long[]> extended, long[] prompt, double p, boolean afterLogSoftmax) {
+        float[] one = afterLogSoftmax ? penalised(logSoftmax(first), prompt, p) : logSoftmax(penalised(first, prompt, p));
+        double best = Double.NEGATIVE_INFINITY;
+        long[] pair = null;
+        for (int a = 0; a < first.length; a++) {
+            long[] seq = extended.get(a);
+            float[] two = afterLogSoftmax ? penalised(logSoftmax(second[a]), seq, p) : logSoftmax(penalised(second[a], seq, p));
+            for (int b = 0; b < two.length; b++) {
+                if (one[a] + two[b] > best) {
+                    best = one[a] + two[b];
+                    pair = new long[] {a, b};
+                }
+            }
+        }
+        return pair;
+    }
+
+    private static float[] logSoftmax(float[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp(v - max);
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) (x[i] - max - Math.log(sum));
+        }
+        return out;
+    }
+
+    private static float[] lastLogits(long[] sequence) {
+        try (NDManager m = model.manager().newSubManager()) {
+            int t = sequence.length;
+            NDArray logits = model.forward(m.create(sequence).reshape(1, t), m.arange(0L, (long) t).reshape(1, t),
+                    m.ones(new Shape(1, t), DataType.INT64), null, true);
+            return logits.toFloatArray();
+        }
+    }
+
     @Test
     void beamSearchIsBatchIndependent() {
         GenerationConfig cfg = greedy(6).numBeams(3);
