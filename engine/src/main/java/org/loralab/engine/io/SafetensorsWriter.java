@@ -24,7 +24,8 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
     private static DataType storedType(NDArray array, boolean float32AsBf16) {
-        return float32AsBf16 && array.getDataType() == DataType.FLOAT32 ? DataType.BFLOAT16 : array.getDataType();
+        DataType own = org.loralab.engine.model.Bf16.dtypeOf(array); // DJL calls native bf16 UNKNOWN
+        return float32AsBf16 && own == DataType.FLOAT32 ? DataType.BFLOAT16 : own;
     }
 
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
@@ -77,7 +78,7 @@ public final class SafetensorsWriter {
                 os.write(headerBytes);
                 for (NDArray array : sorted.values()) {
                     NDArray onCpu = array.toDevice(ai.djl.Device.cpu(), false);
-                    if (storedType(array, float32AsBf16) == DataType.BFLOAT16) {
+                    if (storedType(array, float32AsBf16) == DataType.BFLOAT16 && array.getDataType() == DataType.FLOAT32) {
                         os.write(Bfloat16.fromFloat32(onCpu.toFloatArray()));
                     } else {
                         // Native order; safetensors is little-endian, as is every platform we run on.

@@ -132,7 +132,7 @@ public final class DecoderLayer {
         if (attentionBias != null) { // null: no padding and one new token, every key visible
             scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
         }
-        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
+        NDArray probs = Bf16.cast(scores.softmax(-1), Bf16.dtypeOf(x));
         NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
         // One new token: (b, heads, 1, hd) already lies in memory as (b, heads * hd).
         return t == 1 ? perHead.reshape(b, (long) heads * hd) // (b * t, heads * hd), before o_proj
@@ -161,7 +161,7 @@ public final class DecoderLayer {
         NDArray xf = x.toType(DataType.FLOAT32, false);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
         NDArray normed = xf.div(variance.add(eps).sqrt());
-        return normed.toType(x.getDataType(), false).mul(weight);
+        return Bf16.cast(normed, Bf16.dtypeOf(x)).mul(weight);
     }
 
     /**
