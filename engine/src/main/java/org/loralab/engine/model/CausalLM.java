@@ -129,7 +129,11 @@ public final class CausalLM implements AutoCloseable {
         }
 
         private LinearLayer linear(String module, int out, int in, boolean bias) throws IOException {
-            return new LinearLayer(module, tensor(module + ".weight", out, in), bias ? tensor(module + ".bias", out) : null);
+            LinearLayer layer = new LinearLayer(module, tensor(module + ".weight", out, in), bias ? tensor(module + ".bias", out) : null);
+            if (!writable && ckpt.loadsMapped(module + ".weight", dtype, device)) {
+                layer.markWeightReadOnly(); // a merge replaces it instead of writing into the file's mapping
+            }
+            return layer;
         }
 
         private NDArray tensor(String name, long... shape) throws IOException {

@@ -105,6 +105,16 @@ public final class Checkpoint {
     }
 
     /**
+     * Whether {@link #load} with these settings returns an array that reads straight from the
+     * read-only mapped file (CPU, the file's dtype, not bf16, which is read into owned memory).
+     */
+    public boolean loadsMapped(String name, DataType dtype, Device device) {
+        SafetensorsFile file = fileOfTensor.get(name);
+        DataType stored = file == null ? null : file.info(name).dataType();
+        return !device.isGpu() && stored == dtype && dtype != DataType.BFLOAT16;
+    }
+
+    /**
      * Loads a tensor, checks its shape, converts it to {@code dtype} and moves it to {@code device}.
      * Errors name the tensor and the file.
      */

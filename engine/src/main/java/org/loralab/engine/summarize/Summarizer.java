@@ -63,8 +63,7 @@ public final class Summarizer implements AutoCloseable {
             if (options.adapter() != null) {
                 a = LoraAdapter.load(options.adapter(), g.model());
                 if (options.mergeAdapter() && !a.hasTaskFilter()) {
-                    Map<String, ai.djl.ndarray.NDArray> replaced = a.mergeInto(g.model());
-                    replaced.values().forEach(ai.djl.ndarray.NDArray::close); // the model keeps the merged weights
+                    a.mergeInto(g.model()); // in place: the model keeps the merged weights, nothing else
                 } else {
                     a.attach(g.model());
                 }
