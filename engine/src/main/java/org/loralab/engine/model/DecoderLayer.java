@@ -127,10 +127,13 @@ public final class DecoderLayer {
         // Grouped-query attention as plain batched matmuls over kv heads: the query heads of one
         // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
         NDArray qg = qh.reshape(b, kvHeads, (long) groups * t, hd);
-        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                .mul(c.attentionScale());
+        // Scaled and masked in place: in a prefill the float32 (b, kv, g * t, s) scores are the
+        // largest temporaries of the layer, and each out-of-place step would hold another copy.
+        // (Safe under autograd: the cast and the scaling save no tensor that is changed later.)
+        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false);
+        scores.muli(c.attentionScale());
         if (attentionBias != null) { // null: no padding and one new token, every key visible
-            scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
+            scores.reshape(b, kvHeads, groups, t, s).addi(attentionBias); // a view: adds into scores
         }
         NDArray probs = Bf16.cast(scores.softmax(-1), Bf16.dtypeOf(x));
         NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
