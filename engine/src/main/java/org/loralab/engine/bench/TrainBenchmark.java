@@ -56,7 +56,7 @@ public final class TrainBenchmark {
         double javaMatmul;
         long loraParams;
         long frozenParams;
-        try (CausalLM model = CausalLM.load(modelDir, new ModelOptions("cpu", "auto"));
+        try (CausalLM model = CausalLM.load(modelDir, new ModelOptions("cpu", "auto").forTraining());
                 LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(s.rank(), 2.0 * s.rank(), LoraConfig.ALL_LINEAR), false, 1)) {
             loraParams = adapter.parameterCount();
             frozenParams = frozenParameters(model.config());

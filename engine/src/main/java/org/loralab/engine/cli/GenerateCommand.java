@@ -35,6 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InfoCommand.printEngine(args.device);
         try (TextGenerator generator = TextGenerator.load(model, args.modelOptions())) {
+            System.out.println("model: " + generator.model().dtypeChoice());
             GenerationConfig cfg = args.apply(generator.defaults());
             long start = System.nanoTime();
             List<String> outputs = generator.generate(prompts, cfg, chat, TemplateArgs.parse(templateArgs),

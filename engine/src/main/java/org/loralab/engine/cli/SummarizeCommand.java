@@ -54,6 +54,7 @@ final class SummarizeCommand implements Callable<Integer> {
             }
             try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,
                     modelArgs.modelOptions()))) {
+                System.out.println("model: " + s.model().dtypeChoice());
                 var generation = modelArgs.apply(s.defaults());
                 ConsoleProgress progress = new ConsoleProgress("summarize");
                 AtomicFiles.write(out, stream -> {

@@ -23,12 +23,19 @@ final class DecodeSession implements AutoCloseable {
     private final long[] nextPosition;
     private NDArray keyMask; // (batch, positions so far), int64 1/0; null while no row has padding
 
-    /** @param newTokens how many tokens will follow the prompts at most (sizes the KV cache) */
+    /**
+     * New positions the KV cache holds before its first growth. max_new_tokens may be 65,536 while
+     * most outputs stop far earlier: the cache grows with the output (doubling, one copy each time)
+     * instead of holding prompt + max_new_tokens positions from the start.
+     */
+    static final int INITIAL_NEW_POSITIONS = 64;
+
+    /** @param newTokens how many tokens will follow the prompts at most (bounds the KV cache's first size) */
     DecodeSession(CausalLM model, List<long[]> prompts, long padId, int newTokens) {
         this.model = model;
         this.manager = model.manager().newSubManager();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-        this.cache = model.newCache(Math.max(1, (long) longest + newTokens));
+        this.cache = model.newCache(Math.max(1, (long) longest + Math.min(newTokens, INITIAL_NEW_POSITIONS)));
         this.prompts = prompts;
         this.padId = padId;
         this.nextPosition = new long[prompts.size()];
@@ -111,6 +118,11 @@ final class DecodeSession implements AutoCloseable {
 
     NDManager manager() {
         return manager;
+    }
+
+    /** Positions the KV cache holds now, before it grows again. */
+    long cacheCapacity() {
+        return cache.capacity();
     }
 
     @Override

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * bfloat16 is the upper half of an IEEE float32. We convert in Java because the DJL 0.35.1 PyTorch
- * JNI aborts the JVM on CPU bf16 tensors; widening is exact, narrowing rounds to nearest even as
- * torch does.
+ * bfloat16 is the upper half of an IEEE float32. Converted in Java where a bf16 checkpoint is read
+ * as float32 (or float32 written as bf16): DJL 0.35.1's PyTorch JNI aborts the JVM on any call that
+ * passes the bf16 dtype (see model.Bf16, which keeps bf16 weights bf16). Widening is exact,
+ * narrowing rounds to nearest even as torch does.
  */
 public final class Bfloat16 {
 

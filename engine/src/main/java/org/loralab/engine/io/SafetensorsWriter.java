@@ -24,7 +24,8 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
     private static DataType storedType(NDArray array, boolean float32AsBf16) {
-        return float32AsBf16 && array.getDataType() == DataType.FLOAT32 ? DataType.BFLOAT16 : array.getDataType();
+        DataType own = org.loralab.engine.model.Bf16.dtypeOf(array); // DJL calls native bf16 UNKNOWN
+        return float32AsBf16 && own == DataType.FLOAT32 ? DataType.BFLOAT16 : own;
     }
 
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
@@ -37,6 +38,17 @@ public final class SafetensorsWriter {
      */
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
             boolean float32AsBf16) throws IOException {
+        write(file, tensors, metadata, float32AsBf16, (name, array) -> array);
+    }
+
+    /**
+     * Produces each tensor's data only when it is written: the header is built from {@code tensors}'
+     * shapes and dtypes, and {@code produce} may return a new array of the same shape and dtype in
+     * place of one (a merged weight, say), which is closed right after it is written. So no more
+     * than one produced tensor exists at a time.
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
+            boolean float32AsBf16, java.util.function.BiFunction<String, NDArray, NDArray> produce) throws IOException {
         Map<String, NDArray> sorted = new TreeMap<>(tensors);
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
@@ -75,13 +87,24 @@ public final class SafetensorsWriter {
             try (OutputStream os = new BufferedOutputStream(out, 1 << 20)) {
                 os.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
                 os.write(headerBytes);
-                for (NDArray array : sorted.values()) {
-                    NDArray onCpu = array.toDevice(ai.djl.Device.cpu(), false);
-                    if (storedType(array, float32AsBf16) == DataType.BFLOAT16) {
-                        os.write(Bfloat16.fromFloat32(onCpu.toFloatArray()));
-                    } else {
-                        // Native order; safetensors is little-endian, as is every platform we run on.
-                        os.write(onCpu.toByteArray());
+                for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
+                    NDArray declared = e.getValue();
+                    NDArray array = produce.apply(e.getKey(), declared);
+                    try {
+                        if (!array.getShape().equals(declared.getShape()) || storedType(array, float32AsBf16) != storedType(declared, float32AsBf16)) {
+                            throw new IllegalStateException(file + ": tensor '" + e.getKey() + "' changed shape or dtype while written");
+                        }
+                        NDArray onCpu = array.toDevice(ai.djl.Device.cpu(), false);
+                        if (storedType(array, float32AsBf16) == DataType.BFLOAT16 && array.getDataType() == DataType.FLOAT32) {
+                            os.write(Bfloat16.fromFloat32(onCpu.toFloatArray()));
+                        } else {
+                            // Native order; safetensors is little-endian, as is every platform we run on.
+                            os.write(onCpu.toByteArray());
+                        }
+                    } finally {
+                        if (array != declared) {
+                            array.close();
+                        }
                     }
                 }
             }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import org.loralab.engine.io.SafetensorsFile;
 import org.loralab.engine.io.SafetensorsWriter;
+import ai.djl.ndarray.NDScope;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.model.NativeArrays;
@@ -257,38 +259,46 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     /**
-     * Adds {@code scaling * B A} to each adapted base weight (PEFT's merge_and_unload), so inference
-     * runs at the base model's speed. Returns the replaced weights, for {@link #unmerge}.
+     * Adds {@code scaling * B A} into each adapted base weight in place, as PEFT's merge_and_unload,
+     * so inference runs at the base model's speed: one layer at a time, the float32 delta added
+     * straight into the weight (rounded once to its dtype), every temporary closed at once. Fused
+     * q/k/v and gate/up parts are views of their stacked weight, which is thereby updated too.
+     * Every merged weight is checked for NaN/infinity before any weight changes (PEFT's safe_merge).
      */
-    public Map<String, NDArray> mergeInto(CausalLM model) {
+    public void mergeInto(CausalLM model) {
         detach(model);
-        Map<String, NDArray> originals = new LinkedHashMap<>();
-        for (LinearLayer layer : model.linearLayers()) {
-            LoraModule mod = modules.get(layer.modulePath());
-            if (mod == null) {
-                continue;
+        List<LinearLayer> adapted = model.linearLayers().stream().filter(l -> modules.containsKey(l.modulePath())).toList();
+        try (Autograd.Scope inference = Autograd.inference()) {
+            for (LinearLayer layer : adapted) {
+                try (NDScope scope = new NDScope()) {
+                    NDArray merged = layer.weight().add(modules.get(layer.modulePath()).deltaWeight());
+                    FiniteTensors.require(merged, layer.modulePath() + ".weight", "merging the adapter into the base model");
+                    scope.suppressNotUsedWarning();
+                }
             }
-            NDArray delta = mod.deltaWeight();
-            NDArray merged = layer.weight().toType(DataType.FLOAT32, false).add(delta).toType(layer.weight().getDataType(), false);
-            merged.attach(model.manager());
-            delta.close();
-            originals.put(layer.modulePath(), layer.replaceWeight(merged));
-            try {
-                FiniteTensors.require(merged, layer.modulePath() + ".weight", "merging the adapter into the base model"); // safe_merge
-            } catch (IllegalArgumentException e) {
-                unmerge(model, originals);
-                throw e;
+            for (LinearLayer layer : adapted) {
+                try (NDScope scope = new NDScope()) {
+                    layer.addToWeight(modules.get(layer.modulePath()).deltaWeight());
+                    scope.suppressNotUsedWarning();
+                }
             }
         }
-        return originals;
     }
 
-    /** Puts back the weights {@link #mergeInto} replaced (exactly, not by subtraction). */
-    public static void unmerge(CausalLM model, Map<String, NDArray> originals) {
-        for (LinearLayer layer : model.linearLayers()) {
-            NDArray original = originals.get(layer.modulePath());
-            if (original != null) {
-                layer.replaceWeight(original).close();
+    /**
+     * Takes {@link #mergeInto} back by subtracting the same update in place, as PEFT's unmerge: exact
+     * up to the rounding of the weights' dtype.
+     */
+    public void unmergeFrom(CausalLM model) {
+        try (Autograd.Scope inference = Autograd.inference()) {
+            for (LinearLayer layer : model.linearLayers()) {
+                LoraModule mod = modules.get(layer.modulePath());
+                if (mod != null) {
+                    try (NDScope scope = new NDScope()) {
+                        layer.addToWeight(mod.deltaWeight().neg());
+                        scope.suppressNotUsedWarning();
+                    }
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import org.loralab.engine.model.Bf16;
 import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TorchRandom;
@@ -37,7 +38,7 @@ public final class LoraModule implements LinearLayer.Adapter {
     @Override
     public NDArray delta(NDArray x) {
         NDArray out = Linear.linear(scaledRankActivation(x), b).singletonOrThrow();
-        return out.getDataType() == x.getDataType() ? out : out.toType(x.getDataType(), false);
+        return Bf16.cast(out, Bf16.dtypeOf(x));
     }
 
     /** {@code addend + delta(x)} with the add inside the B matmul, when everything is float32. */

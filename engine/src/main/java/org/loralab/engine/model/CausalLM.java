@@ -30,6 +30,7 @@ public final class CausalLM implements AutoCloseable {
     private final NDArray lmHead;
     private final Rotary rotary;
     private final DecoderLayer.Constants constants;
+    private String dtypeChoice;
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, NDArray embedTokens,
             List<DecoderLayer> layers, NDArray finalNorm, NDArray lmHead) {
@@ -67,7 +68,9 @@ public final class CausalLM implements AutoCloseable {
         Checkpoint ckpt = Checkpoint.open(dir);
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
-            return new WeightLoader(ckpt, config, manager, dtype, device, writable).load();
+            CausalLM model = new WeightLoader(ckpt, config, manager, dtype, device, writable).load();
+            model.dtypeChoice = options.explainDtype(device, config.torchDtype(), dtype);
+            return model;
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -126,7 +129,11 @@ public final class CausalLM implements AutoCloseable {
         }
 
         private LinearLayer linear(String module, int out, int in, boolean bias) throws IOException {
-            return new LinearLayer(module, tensor(module + ".weight", out, in), bias ? tensor(module + ".bias", out) : null);
+            LinearLayer layer = new LinearLayer(module, tensor(module + ".weight", out, in), bias ? tensor(module + ".bias", out) : null);
+            if (!writable && ckpt.loadsMapped(module + ".weight", dtype, device)) {
+                layer.markWeightReadOnly(); // a merge replaces it instead of writing into the file's mapping
+            }
+            return layer;
         }
 
         private NDArray tensor(String name, long... shape) throws IOException {
@@ -153,6 +160,10 @@ public final class CausalLM implements AutoCloseable {
      * @return float32 logits (batch, seq or 1, vocab), owned by the caller
      */
     public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray keyMask, KvCache cache, boolean lastPositionOnly) {
+        if (dtype == DataType.BFLOAT16 && Autograd.isRecording()) {
+            throw new IllegalStateException("this model holds bfloat16 weights, which are for inference here; "
+                    + "load it with ModelOptions.forTraining() (float32) to train");
+        }
         try (NDScope scope = new NDScope()) {
             NDArray x = decoderStack(inputIds, positionIds, keyMask, cache, null);
             if (lastPositionOnly) {
@@ -184,12 +195,29 @@ public final class CausalLM implements AutoCloseable {
         long hidden = config.hiddenSize();
         NDArray stream = x.reshape(b * t, hidden); // 2-D through the layers (DecoderLayer.forward)
         for (int l = 0; l < layers.size(); l++) {
-            stream = layers.get(l).forward(stream, b, t, rotary, angles, bias, cache, config, constants);
+            stream = layerForward(layers.get(l), stream, b, t, angles, bias, cache);
             if (afterEach != null) {
                 afterEach.accept(stream.reshape(b, t, hidden), l + 1);
             }
         }
         return stream.reshape(b, t, hidden);
+    }
+
+    /**
+     * One layer in a scope of its own: its temporaries (attention scores, MLP activations) are freed
+     * as soon as it returns instead of piling up over every layer until the forward pass ends
+     * (autograd keeps what backward needs alive natively). The output joins the caller's scope.
+     */
+    private NDArray layerForward(DecoderLayer layer, NDArray stream, long b, long t, Rotary.Angles angles, NDArray bias,
+            KvCache cache) {
+        NDArray out;
+        try (NDScope layerScope = new NDScope()) {
+            out = layer.forward(stream, b, t, rotary, angles, bias, cache, config, constants);
+            NDScope.unregister(out);
+            layerScope.suppressNotUsedWarning();
+        }
+        NDScope.register(out); // into the enclosing scope, which frees it when the pass ends
+        return out;
     }
 
     /**
@@ -291,6 +319,11 @@ public final class CausalLM implements AutoCloseable {
 
     public DataType dtype() {
         return dtype;
+    }
+
+    /** The weights' dtype and why it was chosen, for the engine line: "weights bfloat16 (as stored; ...)". */
+    public String dtypeChoice() {
+        return dtypeChoice == null ? "weights " + dtype.name().toLowerCase(java.util.Locale.ROOT) : dtypeChoice;
     }
 
     public Device device() {

@@ -105,6 +105,16 @@ public final class Checkpoint {
     }
 
     /**
+     * Whether {@link #load} with these settings returns an array that reads straight from the
+     * read-only mapped file (CPU, the file's dtype, not bf16, which is read into owned memory).
+     */
+    public boolean loadsMapped(String name, DataType dtype, Device device) {
+        SafetensorsFile file = fileOfTensor.get(name);
+        DataType stored = file == null ? null : file.info(name).dataType();
+        return !device.isGpu() && stored == dtype && dtype != DataType.BFLOAT16;
+    }
+
+    /**
      * Loads a tensor, checks its shape, converts it to {@code dtype} and moves it to {@code device}.
      * Errors name the tensor and the file.
      */
@@ -118,9 +128,12 @@ public final class Checkpoint {
             throw new IOException(file.file() + ": tensor '" + name + "' has shape " + actual
                     + " but config.json implies " + expected);
         }
+        if (dtype == DataType.BFLOAT16 && file.info(name).dataType() == DataType.BFLOAT16) {
+            return loadBf16(manager, file, name, device);
+        }
         NDArray raw = file.load(manager, name);
-        NDArray typed = raw.getDataType() == dtype ? raw : raw.toType(dtype, false);
-        NDArray placed = typed.toDevice(device, false);
+        NDArray typed = Bf16.cast(raw, dtype);
+        NDArray placed = Bf16.toDevice(typed, manager);
         if (typed != raw) {
             raw.close();
         }
@@ -129,5 +142,18 @@ public final class Checkpoint {
         }
         placed.setName(name);
         return placed;
+    }
+
+    /** A bf16 tensor kept bf16: read into PyTorch memory on the CPU (then moved to {@code device}), never widened. */
+    private static NDArray loadBf16(NDManager manager, SafetensorsFile file, String name, Device device) throws IOException {
+        if (!device.isGpu()) {
+            return file.loadBf16(manager, name);
+        }
+        try (NDManager cpu = manager.newSubManager(Device.cpu())) {
+            NDArray onCpu = file.loadBf16(cpu, name);
+            NDArray placed = Bf16.toDevice(onCpu, manager);
+            placed.setName(name);
+            return placed;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
@@ -124,19 +125,56 @@ public final class DecoderLayer {
         }
         long s = keys.getShape().get(2);
         int groups = heads / kvHeads;
-        // Grouped-query attention as plain batched matmuls over kv heads: the query heads of one
-        // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
-        NDArray qg = qh.reshape(b, kvHeads, (long) groups * t, hd);
-        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                .mul(c.attentionScale());
-        if (attentionBias != null) { // null: no padding and one new token, every key visible
-            scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
+        long chunk = queryChunk(b, heads, t, s);
+        NDArray perHead; // (b, kv, g * t, hd), i.e. (b, heads, t, hd)
+        if (chunk >= t) {
+            // Grouped-query attention as plain batched matmuls over kv heads: the query heads of one
+            // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
+            perHead = attend(qh.reshape(b, kvHeads, (long) groups * t, hd), keys, values, attentionBias, groups, t, x, c);
+        } else {
+            // A long prefill: the queries in blocks, so that only one block's float32 scores exist at a time.
+            NDArray q5 = qh.reshape(b, kvHeads, groups, t, hd);
+            NDList blocks = new NDList();
+            for (long t0 = 0; t0 < t; t0 += chunk) {
+                long tc = Math.min(chunk, t - t0);
+                NDArray qc = Views.narrow(q5, 3, t0, t0 + tc).reshape(b, kvHeads, groups * tc, hd);
+                NDArray biasC = attentionBias == null ? null : Views.narrow(attentionBias, 3, t0, t0 + tc);
+                blocks.add(attend(qc, keys, values, biasC, groups, tc, x, c).reshape(b, kvHeads, groups, tc, hd));
+            }
+            perHead = NDArrays.concat(blocks, 3);
         }
-        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
-        NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
         // One new token: (b, heads, 1, hd) already lies in memory as (b, heads * hd).
         return t == 1 ? perHead.reshape(b, (long) heads * hd) // (b * t, heads * hd), before o_proj
                 : perHead.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b * t, (long) heads * hd);
+    }
+
+    /** Float32 attention scores a query block may hold at once (bytes); beyond, the queries run in blocks. */
+    static long scoreBudgetBytes = 64L << 20;
+
+    /** Query positions per block: all of them unless (b, heads, t, s) float32 scores exceed {@link #scoreBudgetBytes}. */
+    static long queryChunk(long b, long heads, long t, long s) {
+        long perQuery = b * heads * s * 4;
+        return Math.max(1, Math.min(t, scoreBudgetBytes / Math.max(1, perQuery)));
+    }
+
+    /**
+     * softmax(q k^T * scale + bias) v for queries {@code qg} (b, kv, g * tq, hd) against all keys,
+     * the scores in float32. Scaled and masked in place: the float32 scores are the largest
+     * temporaries of a prefill, and each out-of-place step would hold another copy. (Safe under
+     * autograd: neither the cast nor the scaling saves a tensor that is changed later.)
+     */
+    private static NDArray attend(NDArray qg, NDArray keys, NDArray values, NDArray bias, int groups, long tq, NDArray x,
+            Constants c) {
+        long b = qg.getShape().get(0);
+        long kvHeads = qg.getShape().get(1);
+        long s = keys.getShape().get(2);
+        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false);
+        scores.muli(c.attentionScale());
+        if (bias != null) { // null: no padding and one new token, every key visible
+            scores.reshape(b, kvHeads, groups, tq, s).addi(bias); // a view: adds into scores
+        }
+        NDArray probs = Bf16.cast(scores.softmax(-1), Bf16.dtypeOf(x));
+        return probs.matMul(values); // (b, kv, g * tq, hd)
     }
 
     /**
@@ -161,7 +199,7 @@ public final class DecoderLayer {
         NDArray xf = x.toType(DataType.FLOAT32, false);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
         NDArray normed = xf.div(variance.add(eps).sqrt());
-        return normed.toType(x.getDataType(), false).mul(weight);
+        return Bf16.cast(normed, Bf16.dtypeOf(x)).mul(weight);
     }
 
     /**

@@ -62,6 +62,11 @@ public final class EngineSetup {
         if (flavor != null && path != null && !path.contains(flavor) && setting("PYTORCH_LIBRARY_PATH") == null) {
             parts.add("PYTORCH_FLAVOR=" + flavor + " was asked for, but this library is not that flavor");
         }
+        if (!device.isGpu()) {
+            // What --dtype auto does with a bf16 checkpoint here, and why (ModelOptions.resolveDtype).
+            parts.add(CpuFeatures.computesBf16() ? "bf16 checkpoints stay bf16 (this CPU has " + CpuFeatures.bf16Instructions() + ")"
+                    : "bf16 checkpoints widen to float32 (no AVX512-BF16/AMX: bf16 would be emulated)");
+        }
         int gpus = engine.getGpuCount();
         parts.add(gpus == 0 ? "no GPU visible" : gpus + " GPU(s) visible");
         return String.join("; ", parts);

@@ -87,7 +87,7 @@ final class FusedLinear {
     /** Zeros shaped like the input {@code x} but {@code width} wide on the last axis: the update of a part without adapter. */
     private static NDArray zeros(NDArray x, long width) {
         ai.djl.ndarray.types.Shape s = x.getShape();
-        return x.getManager().zeros(s.slice(0, s.dimension() - 1).add(width), x.getDataType());
+        return Bf16.zeros(s.slice(0, s.dimension() - 1).add(width), x);
     }
 
     /** All parts' outputs side by side on the last axis, each with its own adapter's update added. */

@@ -77,7 +77,7 @@ public final class KvCache implements AutoCloseable {
         }
         long capacity = Math.max(end, buffer == null ? initialCapacity : 2 * have);
         Shape s = added.getShape();
-        NDArray grown = added.getManager().zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), added.getDataType());
+        NDArray grown = Bf16.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), added);
         NDScope.unregister(grown);
         if (buffer != null) {
             try (NDArray filled = Views.narrow(buffer, 2, 0, past)) {

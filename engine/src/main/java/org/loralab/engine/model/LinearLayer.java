@@ -26,6 +26,7 @@ public final class LinearLayer {
     private NDArray weight;
     private final NDArray bias;
     private Adapter adapter;
+    private boolean weightReadOnly; // reads straight from a read-only mapping of the checkpoint file
 
     private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("\\.layers\\.(\\d+)\\.");
 
@@ -86,9 +87,8 @@ public final class LinearLayer {
     }
 
     /**
-     * Swaps in a new weight of the same shape (a merged LoRA update), returning the old one for the
-     * caller to close or keep. The base weight may be a read-only mapping of the checkpoint file,
-     * so merging builds a new array instead of adding in place.
+     * Swaps in a new weight of the same shape, returning the old one for the caller to close or
+     * keep. The new weight is the layer's own (writable) memory.
      */
     public NDArray replaceWeight(NDArray newWeight) {
         if (!newWeight.getShape().equals(weight.getShape())) {
@@ -97,7 +97,37 @@ public final class LinearLayer {
         }
         NDArray old = weight;
         weight = newWeight;
+        weightReadOnly = false;
         return old;
+    }
+
+    /** The loader says the weight reads straight from the read-only mapped checkpoint file. */
+    void markWeightReadOnly() {
+        weightReadOnly = true;
+    }
+
+    /**
+     * {@code weight += delta} (delta of any float dtype, the sum rounded once to the weight's dtype):
+     * in place, so a fused q/k/v or gate/up part, a view of its stacked weight, updates the stack and
+     * nothing is held twice. A weight that reads from the read-only mapped file cannot be written; it
+     * is replaced by an owned merged copy and its mapping released.
+     */
+    public void addToWeight(NDArray delta) {
+        if (!delta.getShape().equals(weight.getShape())) {
+            throw new IllegalArgumentException(modulePath + ": update has shape " + delta.getShape() + ", expected " + weight.getShape());
+        }
+        if (!weightReadOnly) {
+            weight.addi(delta);
+            return;
+        }
+        NDArray sum = weight.add(delta);
+        NDArray merged = Bf16.cast(sum, Bf16.dtypeOf(weight));
+        if (merged != sum) {
+            sum.close();
+        }
+        ai.djl.ndarray.NDScope.unregister(merged);
+        merged.setName(weight.getName());
+        replaceWeight(merged).close();
     }
 
     public NDArray bias() {

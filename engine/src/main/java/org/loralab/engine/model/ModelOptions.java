@@ -5,9 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
 /**
- * How to load a model: on which device and in which compute dtype. {@code auto} dtype keeps a
- * bf16/fp16 checkpoint's dtype on the GPU and computes in float32 on the CPU, where bf16 matmuls
- * are slow on most processors.
+ * How to load a model: on which device and in which compute dtype. {@code auto} keeps the
+ * checkpoint's dtype wherever the device computes in it: a bf16/fp16 checkpoint stays as stored on
+ * a GPU, and a bf16 checkpoint stays bf16 on a CPU with bf16 instructions (AVX512-BF16 or AMX),
+ * where oneDNN runs bf16 matmuls natively (half the memory of float32 and, for more than one row,
+ * faster). Other CPUs would emulate bf16, so there {@code auto} widens it to float32 (exact).
+ * RMSNorm, softmax and the logits run in float32 whatever the weights' dtype.
  */
 public record ModelOptions(String device, String dtype) {
 
@@ -23,19 +26,42 @@ public record ModelOptions(String device, String dtype) {
         String d = dtype == null ? "auto" : dtype.toLowerCase(Locale.ROOT);
         switch (d) {
             case "auto":
-                if (!onDevice.isGpu()) {
-                    return DataType.FLOAT32;
+                DataType stored = parse(checkpointDtype == null ? "float32" : checkpointDtype);
+                if (onDevice.isGpu()) {
+                    return stored;
                 }
-                return parse(checkpointDtype == null ? "float32" : checkpointDtype);
+                return stored == DataType.BFLOAT16 && CpuFeatures.computesBf16() ? DataType.BFLOAT16 : DataType.FLOAT32;
             default:
-                DataType requested = parse(d);
-                if (requested == DataType.BFLOAT16 && !onDevice.isGpu()) {
-                    // The DJL 0.35.1 PyTorch JNI aborts the JVM on CPU bf16 tensors.
-                    throw new IllegalArgumentException("bfloat16 compute is only available on a GPU; "
-                            + "on the CPU use float32 (bf16 checkpoints are widened to float32 exactly)");
-                }
-                return requested;
+                return parse(d); // bf16 on any CPU is allowed when asked for (Bf16 makes it safe with DJL)
         }
+    }
+
+    /**
+     * These options for training: {@code auto} loads float32 (autograd through bf16 tensors is not
+     * available with DJL 0.35.1, see {@link Bf16}); an explicit dtype stays.
+     */
+    public ModelOptions forTraining() {
+        return dtype == null || "auto".equalsIgnoreCase(dtype) ? new ModelOptions(device, "float32") : this;
+    }
+
+    /** Why {@code chosen} was picked, for the engine line: "weights bfloat16 (as stored; this CPU computes in bf16)". */
+    public String explainDtype(Device onDevice, String checkpointDtype, DataType chosen) {
+        String name = chosen.name().toLowerCase(Locale.ROOT);
+        String stored = checkpointDtype == null ? "float32" : checkpointDtype.toLowerCase(Locale.ROOT);
+        boolean asStored = parse(stored) == chosen;
+        String why;
+        if (dtype != null && !"auto".equalsIgnoreCase(dtype)) {
+            why = "asked for with --dtype " + dtype;
+        } else if (onDevice.isGpu()) {
+            why = "as stored";
+        } else if (chosen == DataType.BFLOAT16) {
+            why = "as stored; this CPU has " + CpuFeatures.bf16Instructions() + ", so it computes in bf16";
+        } else if (parse(stored) == DataType.BFLOAT16) {
+            why = "widened from bfloat16: this CPU has no bf16 instructions (AVX512-BF16/AMX), bf16 would be emulated";
+        } else {
+            why = asStored ? "as stored" : "widened from " + stored + " on the CPU";
+        }
+        return "weights " + name + " (" + why + ")";
     }
 
     private static DataType parse(String name) {

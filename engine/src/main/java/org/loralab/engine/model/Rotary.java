@@ -25,7 +25,7 @@ final class Rotary {
             r[k * headDim + k + half] = 1f; // out[k + half] = x[k]
         }
         NDArray matrix = NativeArrays.copy(manager.create(r, new Shape(headDim, headDim)));
-        this.rotateHalf = matrix.toType(dtype, false);
+        this.rotateHalf = Bf16.cast(matrix, dtype);
         if (rotateHalf != matrix) {
             matrix.close();
         }
@@ -37,7 +37,7 @@ final class Rotary {
         NDArray freqs = positions.toType(DataType.FLOAT32, false).reshape(b, t, 1)
                 .mul(inverseFrequencies.reshape(1, 1, -1));
         NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1);
-        return new Angles(emb.cos().toType(dtype, false), emb.sin().toType(dtype, false));
+        return new Angles(Bf16.cast(emb.cos(), dtype), Bf16.cast(emb.sin(), dtype));
     }
 
     /**

@@ -28,16 +28,30 @@ import com.google.gson.JsonElement;
  */
 public final class Summarizer implements AutoCloseable {
 
+    /** Generates one batch; replaceable in tests to inject failures. */
+    @FunctionalInterface
+    interface BatchGenerator {
+        List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, long[] streams);
+    }
+
     private final TextGenerator generator;
     private final LoraAdapter adapter;
     private final PromptEncoder prompts;
     private final SummarizeOptions options;
+    private BatchGenerator batchGenerator;
 
     private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options) throws IOException {
         this.generator = generator;
         this.adapter = adapter;
         this.options = options;
         this.prompts = new PromptEncoder(generator.tokenizer(), promptFormat(options));
+        Generator gen = new Generator(generator.model());
+        this.batchGenerator = (ids, cfg, streams) -> gen.generate(ids, cfg, ProgressListener.NONE, streams);
+    }
+
+    /** For tests: generate batches with {@code g} instead of the model. */
+    void useBatchGenerator(BatchGenerator g) {
+        this.batchGenerator = g;
     }
 
     /**
@@ -70,8 +84,7 @@ public final class Summarizer implements AutoCloseable {
             if (options.adapter() != null) {
                 a = LoraAdapter.load(options.adapter(), g.model());
                 if (options.mergeAdapter() && !a.hasTaskFilter()) {
-                    Map<String, ai.djl.ndarray.NDArray> replaced = a.mergeInto(g.model());
-                    replaced.values().forEach(ai.djl.ndarray.NDArray::close); // the model keeps the merged weights
+                    a.mergeInto(g.model()); // in place: the model keeps the merged weights, nothing else
                 } else {
                     a.attach(g.model());
                 }
@@ -122,13 +135,14 @@ public final class Summarizer implements AutoCloseable {
                 continue;
             }
             try {
-                ready.add(new Prepared(i, prompts.encode(doc, budget)));
+                PromptEncoder.Encoded encoded = prompts.encode(doc, budget);
+                requireInVocabulary(encoded.ids());
+                ready.add(new Prepared(i, encoded));
             } catch (IllegalArgumentException e) {
                 results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": " + e.getMessage());
             }
         }
         ready.sort(Comparator.comparingInt((Prepared p) -> p.prompt().ids().length).thenComparingInt(Prepared::row));
-        Generator gen = new Generator(generator.model());
         int done = documents.size() - ready.size();
         long tokens = 0;
         long start = System.nanoTime();
@@ -139,7 +153,7 @@ public final class Summarizer implements AutoCloseable {
             try {
                 // Each row samples from its own stream (its row number), whatever batch it lands in.
                 long[] streams = batch.stream().mapToLong(p -> firstRow + p.row()).toArray();
-                List<long[]> out = gen.generate(ids, cfg, ProgressListener.NONE, streams);
+                List<long[]> out = batchGenerator.generate(ids, cfg, streams);
                 for (int k = 0; k < batch.size(); k++) {
                     Prepared p = batch.get(k);
                     tokens += out.get(k).length;
@@ -148,10 +162,9 @@ public final class Summarizer implements AutoCloseable {
                 }
             } catch (CancellationException e) {
                 throw e;
-            } catch (RuntimeException e) {
-                for (Prepared p : batch) {
-                    results[p.row()] = SummaryResult.failed(p.row(), "row " + (firstRow + p.row()) + ": generation failed: " + e.getMessage());
-                }
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Every input problem of one row was found above; a failure here is the job's, not the rows'.
+                throw failure(e, batch.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), firstRow + batch.get(0).row(), cfg);
             }
             done += batch.size();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -159,6 +172,33 @@ public final class Summarizer implements AutoCloseable {
                     documents.size(), tokens / Math.max(seconds, 1e-9)));
         }
         return List.of(results);
+    }
+
+    /** Token ids the model has no embedding for: the tokenizer does not belong to this model (named per row). */
+    private void requireInVocabulary(long[] ids) {
+        int vocab = generator.model().config().vocabSize();
+        for (long id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("the prompt has token id " + id + ", outside the model's vocabulary of " + vocab);
+            }
+        }
+    }
+
+    /** The job's failure, with what to change when it is a matter of memory. */
+    private SummarizeFailedException failure(Throwable e, int batchSize, int longestPrompt, long row, GenerationConfig cfg) {
+        String where = "generating a batch of " + batchSize + " document(s) from row " + row + " (prompts up to " + longestPrompt
+                + " tokens, up to " + cfg.maxNewTokens() + " new tokens, " + generator.model().dtypeChoice() + ")";
+        String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        if (ResourceErrors.isOutOfMemory(e)) {
+            return new SummarizeFailedException("Summarize ran out of memory " + where + ". Lower the batch size (now "
+                    + options.batchSize() + "), the maximum new tokens (now " + cfg.maxNewTokens() + ") or the maximum input tokens"
+                    + " (now " + options.maxInputTokens() + "), or load a bf16 checkpoint in bfloat16 (--dtype bfloat16); cause: "
+                    + cause, e);
+        }
+        String kind = ResourceErrors.isNative(e) ? "a native error" : "an error";
+        return new SummarizeFailedException("Summarize stopped on " + kind + " " + where + ": " + cause
+                + ". If it names memory or the device, lower the batch size (now " + options.batchSize() + ") or the maximum new"
+                + " tokens; otherwise it is a bug to report", e);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class TrainLoraJob {
             TrainingExample.requireValid(validationRows, "validation");
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.device())) {
+                CausalLM model = CausalLM.load(spec.baseModel(), spec.device().forTraining())) {
             long eos = eosId(spec.baseModel(), tokenizer);
             long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
             PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());

@@ -28,6 +28,12 @@ class IndependentReferenceTest {
     /** float32 against float64 on logits of magnitude ~1. */
     private static final double TOLERANCE = 2e-5;
 
+    /**
+     * bf16 weights and matmuls against float64, relative to the largest logit: bf16 keeps 8
+     * significant bits (2^-9 relative per rounding), compounded over the layers' roundings.
+     */
+    private static final double BF16_TOLERANCE = 0.02;
+
     private static Path root;
     private static JsonObject reference;
 
@@ -54,6 +60,37 @@ class IndependentReferenceTest {
                     adapter.close();
                 }
             }
+        }
+    }
+
+    /**
+     * The same checkpoints loaded as bf16 weights with bf16 matmuls (RMSNorm, softmax and logits in
+     * float32): within bf16's precision of the float64 reference (8 significant bits, so about 1e-2
+     * on logits of magnitude ~1 after a few layers), and not equal to the float32 result (the bf16 path ran).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama_v5_llama3", "qwen2_v5_theta", "qwen3_v5_no_head_dim"})
+    void bf16WeightsStayWithinBf16PrecisionOfTheReference(String name) throws Exception {
+        float[] f32;
+        try (CausalLM model = CausalLM.load(root.resolve(name), new ModelOptions("cpu", "float32"))) {
+            f32 = logits(model);
+        }
+        try (CausalLM model = CausalLM.load(root.resolve(name), new ModelOptions("cpu", "bfloat16"))) {
+            assertEquals(ai.djl.ndarray.types.DataType.BFLOAT16, model.dtype());
+            float[] bf16 = logits(model);
+            double[] expected = expected(name);
+            double worst = 0;
+            double fromF32 = 0;
+            double scale = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(expected[i] - bf16[i]));
+                fromF32 = Math.max(fromF32, Math.abs(f32[i] - bf16[i]));
+                scale = Math.max(scale, Math.abs(expected[i]));
+            }
+            double tolerance = BF16_TOLERANCE * scale;
+            assertTrue(worst <= tolerance, name + ": bf16 max |ours - reference| = " + worst + " > " + tolerance);
+            assertTrue(fromF32 > 1e-4, name + ": bf16 logits equal the float32 ones (" + fromF32 + "): bf16 did not run");
+            System.out.printf("%s: bf16 max |diff| from the float64 reference %.4f (largest logit %.2f)%n", name, worst, scale);
         }
     }
 
