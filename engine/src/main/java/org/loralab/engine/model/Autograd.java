@@ -50,6 +50,23 @@ public final class Autograd {
         }
     }
 
+    /**
+     * Back-propagates {@code gradient} (shaped as {@code output}) from {@code output}: the
+     * vector-Jacobian product, accumulating into the leaves' gradients. How a graph cut in pieces
+     * (chunked loss, activation checkpointing) is differentiated piece by piece.
+     */
+    public static void backward(NDArray output, NDArray gradient) {
+        if (!output.getShape().equals(gradient.getShape())) {
+            throw new IllegalArgumentException("gradient of shape " + gradient.getShape() + " for an output of shape " + output.getShape());
+        }
+        JniUtils.backward((PtNDArray) output, (PtNDArray) gradient, false, false);
+    }
+
+    /** Whether the leaf {@code x} (a weight, not a computed array) requires a gradient. */
+    public static boolean requiresGradient(NDArray leaf) {
+        return JniUtils.requiresGrad((PtNDArray) leaf);
+    }
+
     private static Scope set(boolean on) {
         boolean previous = isRecording();
         JniUtils.setGradMode(on);
