@@ -13,6 +13,19 @@ public enum ActivationCheckpointing {
     ON,
     OFF;
 
+    /**
+     * The default of every trainer: the system property {@code loralab.activationCheckpointing}
+     * (auto, on, off; how the CLI and KNIME reach it, e.g. {@code java -Dloralab.activationCheckpointing=on}), else AUTO.
+     */
+    public static ActivationCheckpointing fromSystemProperty() {
+        String v = System.getProperty("loralab.activationCheckpointing", "auto");
+        try {
+            return valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("loralab.activationCheckpointing is '" + v + "'; use auto, on or off");
+        }
+    }
+
     /** 1 GiB: beside a 0.5-1 B model's weights, the point past which activations dominate a laptop's memory. */
     static final long AUTO_THRESHOLD_BYTES = 1L << 30;
 

@@ -22,7 +22,7 @@ public final class FullModelTrainer {
     private final CausalLM model;
     private final TrainingConfig cfg;
     private final LossFunction loss;
-    private ActivationCheckpointing checkpointing = ActivationCheckpointing.AUTO;
+    private ActivationCheckpointing checkpointing = ActivationCheckpointing.fromSystemProperty();
 
     public FullModelTrainer(CausalLM model, TrainingConfig cfg, long padId) {
         this.model = model;
@@ -30,7 +30,7 @@ public final class FullModelTrainer {
         this.loss = new LossFunction(model, padId);
     }
 
-    /** Activation checkpointing (default {@link ActivationCheckpointing#AUTO}); the result does not depend on it. */
+    /** Activation checkpointing (default {@link ActivationCheckpointing#fromSystemProperty}); the result does not depend on it. */
     public FullModelTrainer withActivationCheckpointing(ActivationCheckpointing c) {
         this.checkpointing = java.util.Objects.requireNonNull(c);
         return this;

@@ -34,7 +34,7 @@ public final class LoraTrainer {
     private final TrainingConfig cfg;
     private final LossFunction loss;
     private StepHook hook;
-    private ActivationCheckpointing checkpointing = ActivationCheckpointing.AUTO;
+    private ActivationCheckpointing checkpointing = ActivationCheckpointing.fromSystemProperty();
 
     /** Called after every optimizer step, before the gradients are cleared (pruning uses it). */
     public interface StepHook {
@@ -46,7 +46,7 @@ public final class LoraTrainer {
         return this;
     }
 
-    /** Activation checkpointing (default {@link ActivationCheckpointing#AUTO}); the result does not depend on it. */
+    /** Activation checkpointing (default {@link ActivationCheckpointing#fromSystemProperty}); the result does not depend on it. */
     public LoraTrainer withActivationCheckpointing(ActivationCheckpointing c) {
         this.checkpointing = java.util.Objects.requireNonNull(c);
         return this;
