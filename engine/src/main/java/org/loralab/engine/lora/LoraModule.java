@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TorchRandom;
@@ -37,7 +38,7 @@ public final class LoraModule implements LinearLayer.Adapter {
     @Override
     public NDArray delta(NDArray x) {
         NDArray out = Linear.linear(scaledRankActivation(x), b).singletonOrThrow();
-        return out.getDataType() == x.getDataType() ? out : out.toType(x.getDataType(), false);
+        return Autograd.cast(out, x.getDataType()); // toType would cut the gradient of A and B
     }
 
     /** {@code addend + delta(x)} with the add inside the B matmul, when everything is float32. */
@@ -54,7 +55,7 @@ public final class LoraModule implements LinearLayer.Adapter {
      * rather than on the output (out wide): the same product, fewer elements.
      */
     private NDArray scaledRankActivation(NDArray x) {
-        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray in = Autograd.cast(x, DataType.FLOAT32);
         if (dropoutSeeds != null && dropout > 0) {
             in = TorchRandom.dropout(in, dropout, dropoutSeeds.next());
         }

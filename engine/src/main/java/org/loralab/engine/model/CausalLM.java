@@ -159,7 +159,7 @@ public final class CausalLM implements AutoCloseable {
                 x = x.get(":, -1:, :");
             }
             NDArray logits = DecoderLayer.rmsNorm(x, finalNorm, constants.eps());
-            logits = ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+            logits = Autograd.cast(ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow(), DataType.FLOAT32);
             NDScope.unregister(logits);
             scope.suppressNotUsedWarning();
             return logits;
@@ -257,7 +257,7 @@ public final class CausalLM implements AutoCloseable {
     /** float32 logits (rows, vocab) of final hidden states (rows, hidden), as {@link #forward} computes them. */
     public NDArray logitsOf(NDArray hidden) {
         try (NDScope scope = new NDScope()) {
-            NDArray logits = ai.djl.nn.core.Linear.linear(hidden, lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+            NDArray logits = Autograd.cast(ai.djl.nn.core.Linear.linear(hidden, lmHead).singletonOrThrow(), DataType.FLOAT32);
             NDScope.unregister(logits);
             scope.suppressNotUsedWarning();
             return logits;

@@ -127,12 +127,12 @@ public final class DecoderLayer {
         // Grouped-query attention as plain batched matmuls over kv heads: the query heads of one
         // group are stacked along the query axis (g * t rows), so k and v are read in place, never copied per group.
         NDArray qg = qh.reshape(b, kvHeads, (long) groups * t, hd);
-        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+        NDArray scores = Autograd.cast(qg.matMul(keys.transpose(0, 1, 3, 2)), DataType.FLOAT32)
                 .mul(c.attentionScale());
         if (attentionBias != null) { // null: no padding and one new token, every key visible
             scores = scores.reshape(b, kvHeads, groups, t, s).add(attentionBias).reshape(b, kvHeads, (long) groups * t, s);
         }
-        NDArray probs = scores.softmax(-1).toType(x.getDataType(), false);
+        NDArray probs = Autograd.cast(scores.softmax(-1), x.getDataType());
         NDArray perHead = probs.matMul(values); // (b, kv, g * t, hd)
         // One new token: (b, heads, 1, hd) already lies in memory as (b, heads * hd).
         return t == 1 ? perHead.reshape(b, (long) heads * hd) // (b * t, heads * hd), before o_proj
@@ -158,10 +158,10 @@ public final class DecoderLayer {
 
     /** RMSNorm over the last axis in float32, scaled in the input's dtype, as HF's LlamaRMSNorm. */
     static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-        NDArray xf = x.toType(DataType.FLOAT32, false);
+        NDArray xf = Autograd.cast(x, DataType.FLOAT32);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
         NDArray normed = xf.div(variance.add(eps).sqrt());
-        return normed.toType(x.getDataType(), false).mul(weight);
+        return Autograd.cast(normed, x.getDataType()).mul(weight);
     }
 
     /**

@@ -102,8 +102,8 @@ class ChunkedLossAndCheckpointingTest {
         return new Outcome(loss, grads);
     }
 
-    private static void assertSameGradients(Outcome expected, Outcome actual, String what) {
-        assertEquals(expected.loss(), actual.loss(), 1e-4 * Math.abs(expected.loss()), what + ": loss");
+    private static void assertSameGradients(Outcome expected, Outcome actual, String what, double tolerance) {
+        assertEquals(expected.loss(), actual.loss(), Math.max(1e-4, tolerance) * Math.abs(expected.loss()), what + ": loss");
         expected.grads().forEach((k, e) -> {
             float[] a = actual.grads().get(k);
             double scale = 0;
@@ -111,7 +111,7 @@ class ChunkedLossAndCheckpointingTest {
                 scale = Math.max(scale, Math.abs(v));
             }
             for (int i = 0; i < e.length; i++) {
-                assertEquals(e[i], a[i], 1e-5 * scale + 1e-8, what + ": d/d " + k + "[" + i + "]");
+                assertEquals(e[i], a[i], tolerance * scale + 1e-8, what + ": d/d " + k + "[" + i + "]");
             }
         });
     }
@@ -129,7 +129,17 @@ class ChunkedLossAndCheckpointingTest {
 
     @Test
     void loraGradientsWithDropoutMatchThePlainLossChunkedAndCheckpointed() throws Exception {
-        try (CausalLM model = CausalLM.load(untied, new ModelOptions("cpu", "auto"));
+        loraGradientsMatch("auto", 1e-5);
+    }
+
+    /** Frozen weights in half precision, LoRA arrays in float32: nothing in the cut passes assumes float32. */
+    @Test
+    void loraGradientsMatchWithHalfPrecisionWeights() throws Exception {
+        loraGradientsMatch("float16", 2e-3);
+    }
+
+    private static void loraGradientsMatch(String dtype, double tolerance) throws Exception {
+        try (CausalLM model = CausalLM.load(untied, new ModelOptions("cpu", dtype));
                 LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR).withDropout(0.3), false, 2)) {
             Map<String, NDArray> params = adapter.parameters();
             try (Autograd.Scope off = Autograd.inference()) {
@@ -148,8 +158,8 @@ class ChunkedLossAndCheckpointingTest {
                 Outcome reference = gradients(model, params, fn, adapter, "reference");
                 Outcome chunked = gradients(model, params, fn, adapter, "chunked");
                 Outcome checkpointed = gradients(model, params, fn, adapter, "checkpointed");
-                assertSameGradients(reference, chunked, "chunked loss");
-                assertSameGradients(reference, checkpointed, "chunked loss with checkpointing");
+                assertSameGradients(reference, chunked, "chunked loss", tolerance);
+                assertSameGradients(reference, checkpointed, "chunked loss with checkpointing", tolerance);
 
                 // the comparison sees dropout: without it the gradients differ
                 Outcome noDropout = gradients(model, params, fn, adapter, "reference without dropout");
@@ -181,8 +191,8 @@ class ChunkedLossAndCheckpointingTest {
                 Outcome reference = gradients(model, params, fn, null, "reference");
                 Outcome chunked = gradients(model, params, fn, null, "chunked");
                 Outcome checkpointed = gradients(model, params, fn, null, "checkpointed");
-                assertSameGradients(reference, chunked, "chunked loss");
-                assertSameGradients(reference, checkpointed, "chunked loss with checkpointing");
+                assertSameGradients(reference, chunked, "chunked loss", 1e-5);
+                assertSameGradients(reference, checkpointed, "chunked loss with checkpointing", 1e-5);
                 params.values().forEach(p -> p.setRequiresGradient(false));
             }
         }
