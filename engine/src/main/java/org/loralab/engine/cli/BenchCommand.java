@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.Generate.class, BenchCommand.Scaling.class,
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.TrainMemory.class, BenchCommand.Generate.class, BenchCommand.Scaling.class,
                 BenchCommand.Amp.class, BenchCommand.Methods.class})
 final class BenchCommand implements Runnable {
 
@@ -50,6 +50,32 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             TrainBenchmark.run(new TrainBenchmark.Setup(hidden, layers, heads, kvHeads, ff, batch, seq, rank, steps), python, threads);
+            return 0;
+        }
+    }
+
+    @Command(name = "train-memory", mixinStandardHelpOptions = true,
+            description = "Peak memory of LoRA training at Qwen2.5-0.5B's shape (random weights), one configuration per run.")
+    static final class TrainMemory implements Callable<Integer> {
+        @Option(names = "--model-dir", required = true, description = "checkpoint folder; written with Qwen2.5-0.5B's config if it has no config.json")
+        java.nio.file.Path modelDir;
+        @Option(names = "--vocab", defaultValue = "151936", description = "vocabulary of a checkpoint written here") int vocab;
+        @Option(names = "--batch", defaultValue = "1") int batch;
+        @Option(names = "--seq", defaultValue = "512") int seq;
+        @Option(names = "--rank", defaultValue = "16") int rank;
+        @Option(names = "--steps", defaultValue = "2") int steps;
+        @Option(names = "--checkpointing", defaultValue = "AUTO", description = "activation checkpointing: ${COMPLETION-CANDIDATES}")
+        org.loralab.engine.train.ActivationCheckpointing checkpointing;
+        @Option(names = "--write-only", description = "write the checkpoint and stop") boolean writeOnly;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.exists(modelDir.resolve("config.json"))) {
+                org.loralab.engine.bench.TrainMemoryBenchmark.writeQwen05b(modelDir, vocab);
+            }
+            if (!writeOnly) {
+                org.loralab.engine.bench.TrainMemoryBenchmark.run(modelDir, batch, seq, rank, steps, checkpointing);
+            }
             return 0;
         }
     }

@@ -18,4 +18,17 @@ final class DropoutSeeds {
     long next() {
         return TorchRandom.seed(stream, draws++);
     }
+
+    /** Draws made so far. */
+    long position() {
+        return draws;
+    }
+
+    /** Replays from an earlier {@link #position}: the next draws repeat the seeds drawn from there. */
+    void rewind(long position) {
+        if (position < 0 || position > draws) {
+            throw new IllegalArgumentException("dropout stream position " + position + " outside 0.." + draws);
+        }
+        draws = position;
+    }
 }

@@ -32,6 +32,7 @@ public final class LoraAdapter implements AutoCloseable {
     private final LoraConfig config;
     private final NDManager manager;
     private final Map<String, LoraModule> modules;
+    private volatile DropoutSeeds passSeeds; // the current training pass's stream, null in inference
 
     private LoraAdapter(LoraConfig config, NDManager manager, Map<String, LoraModule> modules) {
         this.config = config;
@@ -309,12 +310,32 @@ public final class LoraAdapter implements AutoCloseable {
      */
     public void startTrainingPass(long passSeed) {
         DropoutSeeds seeds = new DropoutSeeds(passSeed);
+        passSeeds = seeds;
         modules.values().forEach(m -> m.setTraining(seeds));
     }
 
     /** Inference mode: no dropout. */
     public void stopTraining() {
+        passSeeds = null;
         modules.values().forEach(m -> m.setTraining(null));
+    }
+
+    /**
+     * Where the current training pass's dropout stream stands (0 outside training). A layer
+     * recomputed for activation checkpointing {@link #rewindDropout rewinds} to the position it
+     * started at, so its recomputation draws the masks of its first computation.
+     */
+    public long dropoutPosition() {
+        DropoutSeeds s = passSeeds;
+        return s == null ? 0 : s.position();
+    }
+
+    /** Sets the current pass's dropout stream back to {@code position} (from {@link #dropoutPosition}); no-op outside training. */
+    public void rewindDropout(long position) {
+        DropoutSeeds s = passSeeds;
+        if (s != null) {
+            s.rewind(position);
+        }
     }
 
     /** Every trainable array by its PEFT tensor name, in a stable order. */

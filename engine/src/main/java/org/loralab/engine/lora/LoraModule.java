@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import org.loralab.engine.model.Bf16;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.LinearLayer;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TorchRandom;
@@ -55,7 +56,7 @@ public final class LoraModule implements LinearLayer.Adapter {
      * rather than on the output (out wide): the same product, fewer elements.
      */
     private NDArray scaledRankActivation(NDArray x) {
-        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray in = Autograd.cast(x, DataType.FLOAT32);
         if (dropoutSeeds != null && dropout > 0) {
             in = TorchRandom.dropout(in, dropout, dropoutSeeds.next());
         }

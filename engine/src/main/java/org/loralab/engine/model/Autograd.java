@@ -50,6 +50,41 @@ public final class Autograd {
         }
     }
 
+    /**
+     * Back-propagates {@code gradient} (shaped as {@code output}) from {@code output}: the
+     * vector-Jacobian product, accumulating into the leaves' gradients. How a graph cut in pieces
+     * (chunked loss, activation checkpointing) is differentiated piece by piece.
+     */
+    public static void backward(NDArray output, NDArray gradient) {
+        if (!output.getShape().equals(gradient.getShape())) {
+            throw new IllegalArgumentException("gradient of shape " + gradient.getShape() + " for an output of shape " + output.getShape());
+        }
+        JniUtils.backward((PtNDArray) output, (PtNDArray) gradient, false, false);
+    }
+
+    /**
+     * {@code x} in {@code type}. DJL's {@code toType} (DJL 0.35.1) returns an array cut from the
+     * graph: while recording, a cast there would silently stop every gradient behind it (no LoRA
+     * gradient at all with half-precision weights). While recording this copies into an array of the
+     * new type instead (an in-place copy, which autograd differentiates, casting the gradient back).
+     */
+    public static NDArray cast(NDArray x, ai.djl.ndarray.types.DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        if (!isRecording()) {
+            return x.toType(type, false);
+        }
+        NDArray out = x.getManager().zeros(x.getShape(), type, x.getDevice());
+        out.set(new ai.djl.ndarray.index.NDIndex("..."), x);
+        return out;
+    }
+
+    /** Whether the leaf {@code x} (a weight, not a computed array) requires a gradient. */
+    public static boolean requiresGradient(NDArray leaf) {
+        return JniUtils.requiresGrad((PtNDArray) leaf);
+    }
+
     private static Scope set(boolean on) {
         boolean previous = isRecording();
         JniUtils.setGradMode(on);

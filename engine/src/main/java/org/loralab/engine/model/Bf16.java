@@ -59,7 +59,8 @@ public final class Bf16 {
             return x;
         }
         if (dtype != DataType.BFLOAT16) {
-            return x.toType(dtype, false); // from bf16 too: DJL passes only the target dtype
+            // From bf16 too (DJL passes only the target dtype); kept in the graph while recording.
+            return Autograd.cast(x, dtype);
         }
         requireNotRecording();
         NDArray in = dtypeOf(x) == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);

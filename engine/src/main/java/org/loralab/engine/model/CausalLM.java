@@ -170,7 +170,7 @@ public final class CausalLM implements AutoCloseable {
                 x = x.get(":, -1:, :");
             }
             NDArray logits = DecoderLayer.rmsNorm(x, finalNorm, constants.eps());
-            logits = ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+            logits = Autograd.cast(ai.djl.nn.core.Linear.linear(logits, lmHead).singletonOrThrow(), DataType.FLOAT32);
             NDScope.unregister(logits);
             scope.suppressNotUsedWarning();
             return logits;
@@ -218,6 +218,78 @@ public final class CausalLM implements AutoCloseable {
         }
         NDScope.register(out); // into the enclosing scope, which frees it when the pass ends
         return out;
+    }
+
+    /**
+     * What every layer of one stateless pass reads besides the residual stream: rotary angles and
+     * the attention bias, computed once per batch. Arrays belong to the inputs' manager.
+     */
+    public static final class LayerInputs {
+        final long batch;
+        final long seq;
+        final Rotary.Angles angles;
+        final NDArray bias;
+
+        LayerInputs(long batch, long seq, Rotary.Angles angles, NDArray bias) {
+            this.batch = batch;
+            this.seq = seq;
+            this.angles = angles;
+            this.bias = bias;
+        }
+    }
+
+    // Layer-by-layer access for training that recomputes activations (checkpointing) or never
+    // materialises the full logits (chunked loss). forward() remains the one-call path.
+
+    /** Rotary angles and attention bias of a stateless pass over (batch, seq) {@code positionIds}; keyMask as in {@link #forward}. */
+    public LayerInputs layerInputs(NDArray positionIds, NDArray keyMask) {
+        long b = positionIds.getShape().get(0);
+        long t = positionIds.getShape().get(1);
+        try (Autograd.Scope noGrad = Autograd.inference()) { // constants of the pass: nothing to differentiate
+            NDArray bias = keyMask == null ? causalBias(positionIds.getManager(), 0, t) : attentionBias(keyMask, 0, t);
+            return new LayerInputs(b, t, rotary.angles(positionIds, dtype), bias);
+        }
+    }
+
+    /** The token embeddings as the residual stream, (batch * seq, hidden), in the model's dtype. */
+    public NDArray embed(NDArray inputIds) {
+        long rows = inputIds.getShape().size();
+        return Embedding.embedding(inputIds, embedTokens, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow()
+                .reshape(rows, config.hiddenSize());
+    }
+
+    /**
+     * Decoder layer {@code layer} over the residual stream (batch * seq, hidden). Its intermediates'
+     * handles are closed before returning (autograd keeps what backward needs); the result is the
+     * caller's to close.
+     */
+    public NDArray layerForward(int layer, NDArray stream, LayerInputs in) {
+        try (NDScope scope = new NDScope()) {
+            NDArray out = layers.get(layer).forward(stream, in.batch, in.seq, rotary, in.angles, in.bias, null, config, constants);
+            NDScope.unregister(out);
+            scope.suppressNotUsedWarning();
+            return out;
+        }
+    }
+
+    /** The final RMSNorm of the stream, (rows, hidden): what the LM head reads. */
+    public NDArray finalHidden(NDArray stream) {
+        try (NDScope scope = new NDScope()) {
+            NDArray out = DecoderLayer.rmsNorm(stream, finalNorm, constants.eps());
+            NDScope.unregister(out);
+            scope.suppressNotUsedWarning();
+            return out;
+        }
+    }
+
+    /** float32 logits (rows, vocab) of final hidden states (rows, hidden), as {@link #forward} computes them. */
+    public NDArray logitsOf(NDArray hidden) {
+        try (NDScope scope = new NDScope()) {
+            NDArray logits = Autograd.cast(ai.djl.nn.core.Linear.linear(hidden, lmHead).singletonOrThrow(), DataType.FLOAT32);
+            NDScope.unregister(logits);
+            scope.suppressNotUsedWarning();
+            return logits;
+        }
     }
 
     /**

@@ -168,7 +168,7 @@ public final class DecoderLayer {
         long b = qg.getShape().get(0);
         long kvHeads = qg.getShape().get(1);
         long s = keys.getShape().get(2);
-        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false);
+        NDArray scores = Autograd.cast(qg.matMul(keys.transpose(0, 1, 3, 2)), DataType.FLOAT32);
         scores.muli(c.attentionScale());
         if (bias != null) { // null: no padding and one new token, every key visible
             scores.reshape(b, kvHeads, groups, tq, s).addi(bias); // a view: adds into scores
@@ -196,7 +196,7 @@ public final class DecoderLayer {
 
     /** RMSNorm over the last axis in float32, scaled in the input's dtype, as HF's LlamaRMSNorm. */
     static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-        NDArray xf = x.toType(DataType.FLOAT32, false);
+        NDArray xf = Autograd.cast(x, DataType.FLOAT32);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
         NDArray normed = xf.div(variance.add(eps).sqrt());
         return Bf16.cast(normed, Bf16.dtypeOf(x)).mul(weight);

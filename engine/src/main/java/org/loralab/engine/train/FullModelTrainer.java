@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
-import org.loralab.engine.model.NativeArrays;
 
 /**
  * Trains every weight of a model (embeddings, norms, projections, head) as language modelling:
@@ -23,11 +22,18 @@ public final class FullModelTrainer {
     private final CausalLM model;
     private final TrainingConfig cfg;
     private final LossFunction loss;
+    private ActivationCheckpointing checkpointing = ActivationCheckpointing.fromSystemProperty();
 
     public FullModelTrainer(CausalLM model, TrainingConfig cfg, long padId) {
         this.model = model;
         this.cfg = cfg;
         this.loss = new LossFunction(model, padId);
+    }
+
+    /** Activation checkpointing (default {@link ActivationCheckpointing#fromSystemProperty}); the result does not depend on it. */
+    public FullModelTrainer withActivationCheckpointing(ActivationCheckpointing c) {
+        this.checkpointing = java.util.Objects.requireNonNull(c);
+        return this;
     }
 
     /** Trains for the configured epochs; returns the mean token loss of each epoch. */
@@ -86,13 +92,12 @@ public final class FullModelTrainer {
         try (NDManager m = model.manager().newSubManager()) {
             batch = loss.batch(examples, m);
             try (Autograd.Scope recording = Autograd.recording()) {
-                NDArray summed = loss.summedLoss(batch);
-                summed.attach(m);
-                value = summed.getFloat();
+                boolean recompute = checkpointing.appliesTo(model.config(), batch.ids().getShape().get(0),
+                        batch.ids().getShape().get(1), model.dtype().getNumOfBytes());
+                value = new TrainingPass(model, loss, null).run(batch, 1.0 / Math.max(1, batch.targetTokens()), recompute);
                 if (!Double.isFinite(value)) {
                     throw new ArithmeticException("the loss became " + value + "; lower the learning rate");
                 }
-                Autograd.backward(NativeArrays.times(summed, 1.0 / Math.max(1, batch.targetTokens())));
             }
         }
         optimizer.applyGradients(lr, cfg.maxGradNorm(), grads -> { });

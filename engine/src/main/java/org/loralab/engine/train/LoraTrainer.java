@@ -13,7 +13,6 @@ import java.util.Random;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
-import org.loralab.engine.model.NativeArrays;
 
 /**
  * Trains a LoRA adapter on a frozen base model with DJL autograd: AdamW, warm-up and decay,
@@ -35,6 +34,7 @@ public final class LoraTrainer {
     private final TrainingConfig cfg;
     private final LossFunction loss;
     private StepHook hook;
+    private ActivationCheckpointing checkpointing = ActivationCheckpointing.fromSystemProperty();
 
     /** Called after every optimizer step, before the gradients are cleared (pruning uses it). */
     public interface StepHook {
@@ -43,6 +43,12 @@ public final class LoraTrainer {
 
     public LoraTrainer withStepHook(StepHook h) {
         this.hook = h;
+        return this;
+    }
+
+    /** Activation checkpointing (default {@link ActivationCheckpointing#fromSystemProperty}); the result does not depend on it. */
+    public LoraTrainer withActivationCheckpointing(ActivationCheckpointing c) {
+        this.checkpointing = java.util.Objects.requireNonNull(c);
         return this;
     }
 
@@ -212,9 +218,9 @@ public final class LoraTrainer {
                 LossFunction.Batch batch = loss.batch(window.get(i), m);
                 tokens += batch.tokens();
                 try (Autograd.Scope recording = Autograd.recording()) {
-                    NDArray summed = loss.summedLoss(batch);
-                    summed.attach(m);
-                    double value = summed.getFloat();
+                    boolean recompute = checkpointing.appliesTo(model.config(), batch.ids().getShape().get(0),
+                            batch.ids().getShape().get(1), model.dtype().getNumOfBytes());
+                    double value = new TrainingPass(model, loss, adapter).run(batch, 1.0 / Math.max(1, windowTokens), recompute);
                     if (!Double.isFinite(value)) {
                         if (Boolean.getBoolean("loralab.debug")) {
                             diagnoseNonFinite(params, batch);
@@ -224,7 +230,6 @@ public final class LoraTrainer {
                                 + "); lower the learning rate or enable gradient clipping");
                     }
                     lossSum += value;
-                    Autograd.backward(NativeArrays.times(summed, 1.0 / Math.max(1, windowTokens)));
                 }
             }
         }
