@@ -72,7 +72,7 @@ final class ChildJob {
                 if (rss > maxRssKiB) {
                     killed = String.format("killed at %.1f GB (limit %.1f GB)", rss / 1048576.0, maxRssKiB / 1048576.0);
                 } else if (System.nanoTime() - start > timeoutSeconds * 1_000_000_000L) {
-                    killed = "killed after " + timeoutSeconds + " s (time limit)";
+                    killed = String.format("killed after %d s (time limit) at %.1f GB", timeoutSeconds, sampledPeak / 1048576.0);
                 }
                 if (killed != null) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);

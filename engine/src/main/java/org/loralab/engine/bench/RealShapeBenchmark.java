@@ -73,6 +73,7 @@ public final class RealShapeBenchmark {
     }
 
     private void runAll() throws IOException, InterruptedException {
+        long started = System.nanoTime();
         Files.createDirectories(s.work());
         Path script = s.work().resolve("real_shapes.py");
         try (InputStream in = RealShapeBenchmark.class.getResourceAsStream("real/real_shapes.py")) {
@@ -107,9 +108,14 @@ public final class RealShapeBenchmark {
             }
         }
         System.out.println();
-        System.out.println("Summary (peak RSS in GB; speed: generate tokens/s, summarize rows/s, train tokens/s, others s):");
-        for (String[] line : table) {
-            System.out.println(String.join(" | ", line));
+        System.out.printf("Summary after %.0f min (peak RSS in GB; generate: tokens/s from the prompt to the last token; "
+                + "summarize: rows/s of the whole process; train: tokens/s of the training loop; load, merge, bank: "
+                + "seconds of the whole process):%n", (System.nanoTime() - started) / 60e9);
+        for (int i = 0; i < table.size(); i++) {
+            System.out.println("| " + String.join(" | ", table.get(i)) + " |");
+            if (i == 0) {
+                System.out.println("|---|---|---|---|---|---|---|");
+            }
         }
     }
 
