@@ -36,7 +36,8 @@ public final class RealShapeBenchmark {
     private static final Pattern TRAIN_STEPS = Pattern.compile("(\\d+) steps, ([0-9.]+) s");
     /** The training shapes a run may choose, batch x tokens. */
     public static final List<String> TRAIN_SHAPES = List.of("1x512", "4x512", "1x1024");
-    private static final String[] MERGES = {"linear", "ties", "svd", "adaptive"};
+    /** The merge methods a run may choose. */
+    public static final List<String> MERGES = List.of("linear", "ties", "svd", "adaptive");
     private static final long GIB_KIB = 1024L * 1024;
 
     /**
@@ -48,10 +49,11 @@ public final class RealShapeBenchmark {
      * @param python interpreter with torch (Debian's /usr/bin/python3)
      * @param eagerDtype float32 or bfloat16: the dtype PyTorch eager holds and computes the frozen weights in
      * @param trainShapes which of {@link #TRAIN_SHAPES} the train row runs
+     * @param merges which of {@link #MERGES} the merge row runs
      * @param javaOptions extra JVM options of LoRA Lab's processes (e.g. -Xmx2g), may be empty
      */
     public record Settings(Path jar, Path work, Path tokenizers, String python, String eagerDtype, List<RealShape> models,
-            List<String> rows, List<String> trainShapes, double maxRssGb, long timeoutSeconds, int threads, int trainSteps,
+            List<String> rows, List<String> trainShapes, List<String> merges, double maxRssGb, long timeoutSeconds, int threads, int trainSteps,
             int summaryTokens, List<String> javaOptions) {
     }
 
@@ -66,6 +68,11 @@ public final class RealShapeBenchmark {
         for (String r : s.rows()) {
             if (!ROWS.contains(r)) {
                 throw new IllegalArgumentException("unknown row '" + r + "' (rows: " + String.join(",", ROWS) + ")");
+            }
+        }
+        for (String m : s.merges()) {
+            if (!MERGES.contains(m)) {
+                throw new IllegalArgumentException("unknown merge method '" + m + "' (methods: " + String.join(",", MERGES) + ")");
             }
         }
         for (String t : s.trainShapes()) {
@@ -106,7 +113,7 @@ public final class RealShapeBenchmark {
                     }
                     case "merge" -> {
                         Path bank = adapters(shape, model, script);
-                        for (String method : MERGES) {
+                        for (String method : s.merges()) {
                             merge(shape, model, script, bank, data, method);
                         }
                     }
@@ -269,8 +276,14 @@ public final class RealShapeBenchmark {
             }
         }
         if (limitGb > 0) {
-            verdict.add(ll.ok() && ll.peakRssKiB() <= limitGb * GIB_KIB ? String.format("fits %.0f GB", limitGb)
-                    : String.format("OVER %.0f GB", limitGb));
+            if (ll.ok()) {
+                verdict.add(ll.peakRssKiB() <= limitGb * GIB_KIB ? String.format("fits %.0f GB", limitGb)
+                        : String.format("OVER %.0f GB", limitGb));
+            } else if (ll.killed() != null && s.maxRssGb() < limitGb) {
+                verdict.add(String.format("%.0f GB target not checked (--max-rss-gb %.0f)", limitGb, s.maxRssGb()));
+            } else {
+                verdict.add(String.format("OVER %.0f GB", limitGb));
+            }
         }
         String[] line = {shape.id(), what, peak(ll), py == null ? "n/a" : peak(py), value(ll, llValue, unit),
             py == null ? "n/a" : value(py, pyValue, unit), String.join(", ", verdict)};

@@ -134,6 +134,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--train-shapes", split = ",", defaultValue = "1x512,4x512,1x1024",
                 description = "batch x tokens of the train row's jobs (default: ${DEFAULT-VALUE})")
         List<String> trainShapes;
+        @Option(names = "--merges", split = ",", defaultValue = "linear,ties,svd,adaptive",
+                description = "methods of the merge row's jobs (default: ${DEFAULT-VALUE})")
+        List<String> merges;
         @Option(names = "--work", defaultValue = "loralab-bench-real",
                 description = "checkpoints (kept and reused), data and one log per job (default: ${DEFAULT-VALUE})")
         Path work;
@@ -168,7 +171,7 @@ final class BenchCommand implements Runnable {
             }
             org.loralab.engine.bench.RealShapeBenchmark.run(new org.loralab.engine.bench.RealShapeBenchmark.Settings(
                     jar != null ? jar : defaultJar(), work, tokenizers, python, eagerDtype,
-                    models.stream().map(org.loralab.engine.bench.RealShape::of).toList(), rows, trainShapes, maxRssGb,
+                    models.stream().map(org.loralab.engine.bench.RealShape::of).toList(), rows, trainShapes, merges, maxRssGb,
                     Math.round(timeoutMinutes * 60), threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), trainSteps,
                     summaryTokens, javaOptions == null ? List.of() : javaOptions));
             return 0;
