@@ -24,6 +24,18 @@ final class TorchEager {
     private TorchEager() {
     }
 
+    /** The variables a PyTorch eager process gets: OpenBLAS's OpenMP build first when installed, and the thread count. */
+    static java.util.Map<String, String> environment(int threads) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (Files.isDirectory(OPENBLAS_OPENMP)) {
+            String old = System.getenv("LD_LIBRARY_PATH");
+            env.put("LD_LIBRARY_PATH", OPENBLAS_OPENMP + (old == null || old.isEmpty() ? "" : ":" + old));
+        }
+        env.put("OMP_NUM_THREADS", "" + threads);
+        env.put("OPENBLAS_NUM_THREADS", "" + threads);
+        return env;
+    }
+
     static JsonObject run(String python, String scriptName, Path dir, int threads, List<String> args)
             throws IOException, InterruptedException {
         Path script = dir.resolve(scriptName);
@@ -36,11 +48,7 @@ final class TorchEager {
         cmd.addAll(args);
         cmd.addAll(List.of("--threads", "" + threads));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (Files.isDirectory(OPENBLAS_OPENMP)) {
-            pb.environment().merge("LD_LIBRARY_PATH", OPENBLAS_OPENMP.toString(), (old, add) -> add + ":" + old);
-        }
-        pb.environment().put("OMP_NUM_THREADS", "" + threads);
-        pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
+        pb.environment().putAll(environment(threads));
         Process p;
         try {
             p = pb.start();

