@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 final class BankCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "bank folder") Path bank;
-    @Option(names = {"-m", "--model"}, description = "check compatibility with this base model") Path model;
+    @Option(names = {"-m", "--model"}, converter = ModelFolder.class, description = "check compatibility with this base model (a model folder, or 'demo')") Path model;
     @Option(names = "--out", description = "write the listing as a table (.arrow, .csv, .jsonl)") Path out;
 
     @Override

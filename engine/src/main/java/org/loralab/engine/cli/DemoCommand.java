@@ -28,7 +28,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "loralab-demo", description = "report folder (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--base-model", description = "base model folder (default: the small model shipped in the jar)")
+    @Option(names = "--base-model", converter = ModelFolder.class,
+            description = "base model folder, or 'demo' (default: the small model shipped in the jar)")
     Path baseModel;
 
     @Option(names = "--quick", description = "a reduced run of under a minute, to check the installation")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = "Generate text from a HF checkpoint folder (Llama, Qwen2, Qwen3).")
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, description = "model folder: config.json, *.safetensors, tokenizer.json")
+    @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP)
     Path model;
 
     @Option(names = "--chat", description = "wrap each prompt in the model's chat template")

@@ -13,10 +13,23 @@ public final class LoraLabCli implements Runnable {
     public static void main(String[] args) {
         // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise.
         EngineSetup.defaultOffline();
-        System.exit(new CommandLine(new LoraLabCli()).setExecutionExceptionHandler(LoraLabCli::reportError).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
-    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    /** The command line with its error reporting, and every option's default shown in --help. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new LoraLabCli()).setExecutionExceptionHandler(LoraLabCli::reportError);
+        showDefaults(cl);
+        return cl;
+    }
+
+    private static void showDefaults(CommandLine cl) {
+        // picocli leaves out the "Default:" line where a description already names ${DEFAULT-VALUE}
+        cl.getCommandSpec().usageMessage().showDefaultValues(true);
+        cl.getSubcommands().values().forEach(LoraLabCli::showDefaults);
+    }
+
+    static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         if (Boolean.getBoolean("loralab.debug")) {
             e.printStackTrace(cmd.getErr());

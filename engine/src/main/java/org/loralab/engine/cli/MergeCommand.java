@@ -26,36 +26,42 @@ import picocli.CommandLine.Option;
 @Command(name = "merge", mixinStandardHelpOptions = true, description = "Merge bank adapters into one adapter.")
 final class MergeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true) Path model;
+    @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP) Path model;
     @Option(names = "--adapters", split = ",", description = "adapter folders") List<Path> adapters;
     @Option(names = "--bank", description = "use every compatible adapter of this bank") Path bank;
     @Option(names = "--method", defaultValue = "adaptive",
             description = "linear, cat, svd, ties, dare_linear, dare_ties, magnitude_prune, lorahub, adaptive, description") String method;
     @Option(names = "--weights", split = ",", description = "one per adapter (default uniform)") double[] weights;
-    @Option(names = "--density", defaultValue = "0.5") double density;
-    @Option(names = "--svd-rank", defaultValue = "0") int svdRank;
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--density", defaultValue = "0.5", description = "fraction of values kept (ties, dare_linear, dare_ties, magnitude_prune)") double density;
+    @Option(names = "--svd-rank", defaultValue = "0", description = "rank of the svd merge (0: the largest input rank)") int svdRank;
+    @Option(names = "--seed", defaultValue = "42", description = "seed of DARE's drops, LoraHub's search and the fine-tune") long seed;
     @Option(names = "--data", description = "the few target examples (lorahub, adaptive)") Path data;
-    @Option(names = "--document-col", defaultValue = "document") String documentCol;
-    @Option(names = "--summary-col", defaultValue = "summary") String summaryCol;
+    @Option(names = "--document-col", defaultValue = "document", description = "column of --data with the documents") String documentCol;
+    @Option(names = "--summary-col", defaultValue = "summary", description = "column of --data with the summaries") String summaryCol;
     @Option(names = "--budget", defaultValue = "40", description = "LoraHub loss evaluations") int budget;
-    @Option(names = "--prune-ratio", defaultValue = "0.5") double pruneRatio;
+    @Option(names = "--prune-ratio", defaultValue = "0.5", description = "adaptive: fraction of the merged adapter's parameters pruned") double pruneRatio;
     @Option(names = "--importance", defaultValue = "saliency", description = "magnitude, update or saliency") String importance;
     @Option(names = "--granularity", defaultValue = "rank", description = "element, rank or module") String granularity;
     @Option(names = "--prune-schedule", defaultValue = "iterative", description = "one_shot or iterative") String pruneSchedule;
-    @Option(names = "--epochs", defaultValue = "8") int epochs;
-    @Option(names = "--lr", defaultValue = "3e-3") double lr;
+    @Option(names = "--epochs", defaultValue = "8", description = "adaptive: fine-tune epochs on --data") int epochs;
+    @Option(names = "--lr", defaultValue = "3e-3", description = "adaptive: fine-tune learning rate") double lr;
     @Option(names = "--task-description", description = "for the description-conditioned merge") String taskDescription;
-    @Option(names = "--top-k", defaultValue = "2") int topK;
-    @Option(names = "--temperature", defaultValue = "0.05") double temperature;
-    @Option(names = "--out", required = true) Path out;
-    @Option(names = "--overwrite") boolean overwrite;
+    @Option(names = "--top-k", defaultValue = "2", description = "description: how many adapters, by similarity of their descriptions") int topK;
+    @Option(names = "--temperature", defaultValue = "0.05", description = "description: softmax temperature of the similarity weights") double temperature;
+    @Option(names = "--out", required = true, description = "adapter folder to write") Path out;
+    @Option(names = "--overwrite", description = "replace an existing --out folder") boolean overwrite;
     @Option(names = "--export-model", description = "also write base + adapter as one checkpoint (<out>-model)") boolean exportModel;
-    @Option(names = "--device", defaultValue = "auto") String device;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N") String device;
     @Mixin PromptArgs prompt;
 
     @Override
     public Integer call() throws Exception {
+        MergeJob.Method parsed = MergeJob.Method.parse(method);
+        if (parsed.needsExamples() && data == null) {
+            // without this, the job reports an empty target table, which does not say what to add
+            throw new IllegalArgumentException("--method " + method + " learns from the target examples: give them with --data "
+                    + "(a table with the columns of --document-col and --summary-col)");
+        }
         InfoCommand.printEngine(device);
         List<Path> chosen = adapters;
         if (bank != null) {
@@ -72,7 +78,7 @@ final class MergeCommand implements Callable<Integer> {
                     PruneSettings.parse(PruneSettings.Schedule.class, pruneSchedule), pruneRatio);
             TrainingConfig tune = TrainingConfig.defaults().withEpochs(epochs).withLearningRate(lr).withBatch(4, 1)
                     .withSchedule(LrSchedule.LINEAR, 0.1).withSeed(seed);
-            MergeJob.Result r = MergeJob.run(new MergeJob.Spec(model, chosen, MergeJob.Method.parse(method), weights,
+            MergeJob.Result r = MergeJob.run(new MergeJob.Spec(model, chosen, parsed, weights,
                     MergeSettings.of(MergeMethod.LINEAR).withDensity(density).withSvdRank(svdRank).withDare(true, seed), budget, prune,
                     tune, prompt.format(), taskDescription, topK, temperature, out, overwrite, exportModel, new ModelOptions(device, "auto")),
                     target, TrainingListener.of(new ConsoleProgress("merge")));

@@ -12,6 +12,7 @@ import org.loralab.engine.rouge.Language;
 import org.loralab.engine.rouge.RougeOptions;
 import org.loralab.engine.rouge.RougeTableScorer;
 import org.loralab.engine.rouge.RougeType;
+import org.loralab.engine.table.AppendColumns;
 import org.loralab.engine.table.TableFiles;
 import org.loralab.engine.table.Tables;
 import picocli.CommandLine.Command;
@@ -21,18 +22,18 @@ import picocli.CommandLine.Option;
 @Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE.")
 final class RougeCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true) Path data;
-    @Option(names = "--prediction-col", defaultValue = "summary") String predictionCol;
+    @Option(names = "--data", required = true, description = "table with predictions and references (.arrow, .csv, .jsonl)") Path data;
+    @Option(names = "--prediction-col", defaultValue = "summary", description = "column with the generated summaries") String predictionCol;
     @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
     @Option(names = "--language", defaultValue = "en", description = "en (rouge-score's tokenizer), ja, or detect (by script, per row)") String language;
     @Option(names = "--language-col", description = "per-row language column") String languageCol;
     @Option(names = "--japanese", defaultValue = "morpheme", description = "morpheme (Kuromoji) or character") String japanese;
     @Option(names = "--no-stemmer", description = "do not Porter-stem English tokens") boolean noStemmer;
-    @Option(names = "--types", defaultValue = "rouge1,rouge2,rougeL,rougeLsum", split = ",") List<String> types;
-    @Option(names = "--bootstrap", defaultValue = "1000") int bootstrap;
-    @Option(names = "--confidence", defaultValue = "0.95") double confidence;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--out", required = true, description = "per-row scores table") Path out;
+    @Option(names = "--types", defaultValue = "rouge1,rouge2,rougeL,rougeLsum", split = ",", description = "ROUGE types, comma-separated") List<String> types;
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the intervals") int bootstrap;
+    @Option(names = "--confidence", defaultValue = "0.95", description = "confidence level of the intervals") double confidence;
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the bootstrap") long seed;
+    @Option(names = "--out", required = true, description = "the input table with the per-row scores appended") Path out;
     @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") Path summary;
 
     @Override
@@ -55,7 +56,16 @@ final class RougeCommand implements Callable<Integer> {
                 RougeTableScorer.Result r = new RougeTableScorer(options).score(input, predictionCol, referenceCols, languageCol, alloc,
                         new ConsoleProgress("rouge"))) {
             ConsoleProgress.clear();
-            TableFiles.write(out, r.rows());
+            if (r.scoredRows() == 0) {
+                // every row left out: the means would be NaN, which is no result
+                throw new IllegalArgumentException(input.getRowCount() == 0 ? data + " has no rows"
+                        : "no row could be scored, for example " + Tables.strings(r.rows(), RougeTableScorer.ERROR_COLUMN).get(0)
+                        + "; check --prediction-col and --reference-col");
+            }
+            // the input's columns, then the scores, as the node's output table
+            try (VectorSchemaRoot rows = AppendColumns.of(input, r.rows(), alloc)) {
+                TableFiles.write(out, rows);
+            }
             if (summary != null) {
                 TableFiles.write(summary, r.summary());
             }

@@ -23,14 +23,14 @@ import picocli.CommandLine.Option;
 @Command(name = "summarize", mixinStandardHelpOptions = true, description = "Summarize a table of documents.")
 final class SummarizeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true) Path model;
-    @Option(names = "--adapter") Path adapter;
+    @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP) Path model;
+    @Option(names = "--adapter", description = "adapter folder (none: the base model alone)") Path adapter;
     @Option(names = "--merge", description = "merge the adapter into the weights first (faster)") boolean merge;
-    @Option(names = "--data", required = true) Path data;
-    @Option(names = "--document-col", defaultValue = "document") String documentCol;
+    @Option(names = "--data", required = true, description = "table of documents (.arrow, .csv, .jsonl)") Path data;
+    @Option(names = "--document-col", defaultValue = "document", description = "column with the documents") String documentCol;
     @Option(names = "--out", required = true, description = "output table (.arrow, .csv, .jsonl)") Path out;
-    @Option(names = "--max-input-tokens", defaultValue = "1024") int maxInput;
-    @Option(names = "--batch", defaultValue = "8") int batch;
+    @Option(names = "--max-input-tokens", defaultValue = "1024", description = "prompt tokens per row (longer documents are truncated)") int maxInput;
+    @Option(names = "--batch", defaultValue = "8", description = "documents decoded together") int batch;
     @Mixin ModelArgs modelArgs;
     @Mixin PromptArgs prompt;
 

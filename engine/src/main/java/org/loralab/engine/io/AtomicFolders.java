@@ -125,7 +125,8 @@ public final class AtomicFolders {
         }
         if (!replace) {
             throw new FileAlreadyExistsException(target.toString(), null,
-                    "already exists; choose another name or allow overwriting");
+                    "already exists; choose another name or allow replacing it (--overwrite on the command line, "
+                    + "'Replace an existing adapter folder' in the node)");
         }
         ReplaceableFolders.requireReplaceable(target);
         WritableProbe.probe(target, "." + target.getFileName() + ".tmp-" + UUID.randomUUID());

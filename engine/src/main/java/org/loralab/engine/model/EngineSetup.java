@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
+import ai.djl.util.Platform;
 import ai.djl.util.cuda.CudaUtils;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * CPU (Linux x86-64); a GPU needs a local CUDA libtorch 2.7.1, named by {@code PYTORCH_LIBRARY_PATH}
  * with {@code PYTORCH_VERSION=2.7.1} and {@code PYTORCH_FLAVOR=cu128} (environment variables or
  * system properties), for which DJL's JNI ships inside pytorch-jni. DJL is kept offline only when
- * nothing says otherwise: a setting of {@code ai.djl.offline} always wins, and a flavor or version
+ * the shipped natives fit this machine and nothing says otherwise: a setting of {@code ai.djl.offline} always wins, and a flavor or version
  * asked for without a local library path leaves DJL free to fetch it.
  */
 public final class EngineSetup {
@@ -27,19 +28,31 @@ public final class EngineSetup {
     /** Sets DJL's offline mode unless the user configured it or asked for natives the jar lacks; call before the engine loads. */
     public static void defaultOffline() {
         if (offlineByDefault(System.getProperty(OFFLINE), setting("PYTORCH_LIBRARY_PATH"), setting("PYTORCH_FLAVOR"),
-                setting("PYTORCH_VERSION"))) {
+                setting("PYTORCH_VERSION"), nativesBundledForThisMachine())) {
             System.setProperty(OFFLINE, "true");
         }
     }
 
-    static boolean offlineByDefault(String offlineSetting, String libraryPath, String flavor, String version) {
+    static boolean offlineByDefault(String offlineSetting, String libraryPath, String flavor, String version, boolean bundledHere) {
         if (offlineSetting != null) {
             return false; // the user's word
         }
         if (libraryPath != null) {
             return true; // a local libtorch: nothing to download
         }
-        return flavor == null && version == null; // the bundled CPU natives; another flavor or version may need fetching
+        // the bundled CPU natives, where they fit this machine; elsewhere (Windows, macOS) DJL downloads them once,
+        // and another flavor or version may need fetching too
+        return bundledHere && flavor == null && version == null;
+    }
+
+    /** Whether a PyTorch natives jar for this OS and CPU is on the class path (the build ships Linux x86-64's). */
+    static boolean nativesBundledForThisMachine() {
+        try {
+            Platform bundled = Platform.detectPlatform("pytorch");
+            return !bundled.isPlaceholder() && bundled.getClassifier().equals(Platform.fromSystem("pytorch").getClassifier());
+        } catch (RuntimeException e) {
+            return false; // none, or none for this machine
+        }
     }
 
     /** An environment variable or, if absent, the system property of that name (as DJL reads them). */

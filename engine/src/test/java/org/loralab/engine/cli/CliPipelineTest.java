@@ -49,7 +49,8 @@ class CliPipelineTest {
         assertEquals(0, run("rouge", "--data", dir.resolve("summaries.jsonl").toString(), "--prediction-col", "summary",
                 "--reference-col", "reference", "--out", dir.resolve("scores.csv").toString(), "--summary",
                 dir.resolve("rouge-summary.arrow").toString(), "--bootstrap", "50"));
-        assertTrue(Files.readString(dir.resolve("scores.csv")).startsWith("rouge1_precision,"));
+        String scores = Files.readString(dir.resolve("scores.csv"));
+        assertTrue(scores.startsWith("id,document,reference,summary,") && scores.contains(",rouge1_precision,"), scores);
         assertTrue(Files.size(dir.resolve("rouge-summary.arrow")) > 0);
         assertEquals(1, run("train", "-m", model.toString(), "--data", dir.resolve("missing.csv").toString(), "--out",
                 dir.resolve("x").toString()));
