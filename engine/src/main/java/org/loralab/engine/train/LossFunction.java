@@ -86,9 +86,11 @@ final class LossFunction {
             CausalLM.LayerInputs in = model.layerInputs(batch.positions(), batch.keyMask());
             NDArray stream = model.embed(batch.ids());
             for (int l = 0; l < model.layers().size(); l++) {
-                stream = model.layerForward(l, stream, in);
-                NDScope.register(stream); // unregistered by layerForward; closed with this scope
+                NDArray next = model.layerForward(l, stream, in);
+                stream.close(); // the handle only (under recording autograd keeps what it needs)
+                stream = next;
             }
+            NDScope.register(stream); // layerForward's result is the caller's: closed with this scope
             NDArray hidden = model.finalHidden(targetRows(stream, batch.rows()));
             NDScope.register(hidden);
             NDArray loss = null;

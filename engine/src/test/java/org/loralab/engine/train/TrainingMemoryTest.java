@@ -26,17 +26,21 @@ class TrainingMemoryTest {
     Path dir;
 
     private int arraysLeftAfter(Path model, int epochs, boolean wholeModel) throws Exception {
+        return arraysLeftAfter(model, epochs, wholeModel, ActivationCheckpointing.AUTO);
+    }
+
+    private int arraysLeftAfter(Path model, int epochs, boolean wholeModel, ActivationCheckpointing checkpointing) throws Exception {
         try (TextTokenizer tok = TextTokenizer.load(model);
                 CausalLM lm = wholeModel ? CausalLM.loadWritable(model, new ModelOptions("cpu", "auto")) : CausalLM.load(model, new ModelOptions("cpu", "auto"))) {
             List<EncodedExample> data = EncodedExample.encode(TrainingFixtures.rows(), new PromptEncoder(tok, TrainingFixtures.PROMPT),
                     tok.tokenId(TinyCheckpoint.IM_END).orElseThrow(), 64);
             TrainingConfig cfg = TrainingFixtures.config(epochs);
             if (wholeModel) {
-                new FullModelTrainer(lm, cfg, 0).train(data, TrainingListener.NONE);
+                new FullModelTrainer(lm, cfg, 0).withActivationCheckpointing(checkpointing).train(data, TrainingListener.NONE);
                 return count(lm.manager());
             }
             try (LoraAdapter a = LoraAdapter.create(lm, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 1)) {
-                new LoraTrainer(lm, a, cfg.withRegularisation(0, 1e-6), 0).train(data, List.of(), null, false, null, TrainingListener.NONE);
+                new LoraTrainer(lm, a, cfg.withRegularisation(0, 1e-6), 0).withActivationCheckpointing(checkpointing).train(data, List.of(), null, false, null, TrainingListener.NONE);
                 return count(lm.manager()) + count(a.manager());
             }
         }
@@ -56,5 +60,12 @@ class TrainingMemoryTest {
     void wholeModelTrainingLeavesNoArraysBehindPerStep() throws Exception {
         Path model = new TinyCheckpoint().seed(3).write(dir.resolve("base"));
         assertEquals(arraysLeftAfter(model, 1, true), arraysLeftAfter(model, 4, true));
+    }
+
+    @Test
+    void checkpointedTrainingLeavesNoArraysBehindPerStep() throws Exception {
+        Path model = new TinyCheckpoint().seed(3).tieEmbeddings(true).write(dir.resolve("base"));
+        assertEquals(arraysLeftAfter(model, 1, false, ActivationCheckpointing.ON), arraysLeftAfter(model, 4, false, ActivationCheckpointing.ON));
+        assertEquals(arraysLeftAfter(model, 1, true, ActivationCheckpointing.ON), arraysLeftAfter(model, 4, true, ActivationCheckpointing.ON));
     }
 }
