@@ -101,7 +101,8 @@ public final class MergeJob {
             TrainingExample.requireValid(targetRows, "target");
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.device())) {
+                // Methods fitted on examples differentiate through the model: float32 (bf16 is for inference).
+                CausalLM model = CausalLM.load(spec.baseModel(), spec.method().needsExamples() ? spec.device().forTraining() : spec.device())) {
             ModelFingerprint base = ModelFingerprint.of(model.config());
             List<Map<String, LowRank>> bank = new ArrayList<>();
             List<String> descriptions = new ArrayList<>();

@@ -131,7 +131,10 @@ public final class Checkpoint {
         if (dtype == DataType.BFLOAT16 && file.info(name).dataType() == DataType.BFLOAT16) {
             return loadBf16(manager, file, name, device);
         }
-        NDArray raw = file.load(manager, name);
+        // A bf16 tensor widened natively (exact): neither a Java direct buffer of float32, which only
+        // a garbage collection would free, nor the file's mapping grows with the model.
+        NDArray raw = file.info(name).dataType() == DataType.BFLOAT16 ? loadBf16(manager, file, name, device)
+                : file.load(manager, name);
         NDArray typed = Bf16.cast(raw, dtype);
         NDArray placed = Bf16.toDevice(typed, manager);
         if (typed != raw) {
