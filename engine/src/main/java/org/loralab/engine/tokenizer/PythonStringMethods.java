@@ -183,19 +183,10 @@ final class PythonStringMethods {
 
     /** Index of {@code word} as a whole word outside string literals, at or after {@code from}, or -1. */
     private static int nextWord(CharSequence s, String word, int from) {
-        char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                continue;
-            }
             if (c == '\'' || c == '"') {
-                quote = c;
+                i = literalEnd(s, i);
                 continue;
             }
             if (i >= from && startsWord(s, i, word)) {
@@ -245,19 +236,10 @@ final class PythonStringMethods {
     /** End of the operand of a prefix {@code not} starting at {@code from}. */
     private static int operandEnd(CharSequence s, int from) {
         int depth = 0;
-        char quote = 0;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                continue;
-            }
             if (c == '\'' || c == '"') {
-                quote = c;
+                i = literalEnd(s, i);
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
@@ -270,6 +252,23 @@ final class PythonStringMethods {
             }
         }
         return trimEnd(s, s.length());
+    }
+
+    /**
+     * The index of the quote that closes the string literal opening at {@code open} (a backslash
+     * escapes the next character), or the end of {@code s} when it is not closed.
+     */
+    private static int literalEnd(CharSequence s, int open) {
+        char quote = s.charAt(open);
+        for (int i = open + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == quote) {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     private static int trimEnd(CharSequence s, int end) {
@@ -304,18 +303,11 @@ final class PythonStringMethods {
     private static List<String> splitTopLevel(String s) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
-        char quote = 0;
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = literalEnd(s, i);
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
@@ -333,19 +325,10 @@ final class PythonStringMethods {
 
     /** Finds {@code receiver.method(} outside string literals; returns {receiverStart, dot, openParen}. */
     private static int[] findMethodCall(String e) {
-        char quote = 0;
         for (int i = 0; i < e.length(); i++) {
             char c = e.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                continue;
-            }
             if (c == '\'' || c == '"') {
-                quote = c;
+                i = literalEnd(e, i);
                 continue;
             }
             if (c != '.') {
@@ -381,17 +364,10 @@ final class PythonStringMethods {
 
     private static int matching(String e, int open) {
         int depth = 0;
-        char quote = 0;
         for (int i = open; i < e.length(); i++) {
             char c = e.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = literalEnd(e, i);
             } else if (c == '(' || c == '[') {
                 depth++;
             } else if ((c == ')' || c == ']') && --depth == 0) {
