@@ -39,7 +39,8 @@ final class SummarizeSettings extends SettingsGroup {
 
     /**
      * Use the prompt the adapter recorded (its loralab.json) when it records one, the node's prompt
-     * otherwise. Added in 0.1.2: kept apart from the group's models so settings saved before load
+     * otherwise. Added later than the other keys: kept apart from the group's models so settings saved
+     * without it still load
      * (see {@link #legacyFromAdapter}).
      */
     final SettingsModelBoolean promptFromAdapter = new SettingsModelBoolean(PROMPT_FROM_ADAPTER, true);
