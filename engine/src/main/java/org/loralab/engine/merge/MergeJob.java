@@ -102,7 +102,9 @@ public final class MergeJob {
             TrainingExample.requireValid(targetRows, "target");
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.device())) {
+                // Adaptive fine-tunes through the model: float32 as training loads it (no autograd through bf16)
+                CausalLM model = CausalLM.load(spec.baseModel(),
+                        spec.method() == Method.ADAPTIVE ? spec.device().forTraining() : spec.device())) {
             ModelFingerprint base = ModelFingerprint.of(model.config());
             List<Map<String, LowRank>> bank = new ArrayList<>();
             List<String> descriptions = new ArrayList<>();
