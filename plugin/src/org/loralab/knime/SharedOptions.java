@@ -1,9 +1,11 @@
 package org.loralab.knime;
 
 import java.util.List;
+import javax.swing.JFileChooser;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.DefaultNodeSettingsPane;
 import org.knime.core.node.defaultnodesettings.DialogComponentBoolean;
+import org.knime.core.node.defaultnodesettings.DialogComponentFileChooser;
 import org.knime.core.node.defaultnodesettings.DialogComponentMultiLineString;
 import org.knime.core.node.defaultnodesettings.DialogComponentString;
 import org.knime.core.node.defaultnodesettings.DialogComponentStringSelection;
@@ -16,8 +18,8 @@ import org.loralab.engine.prompt.PromptFormat;
 /** Options several nodes share, with one spelling of their keys, checks and dialog rows. */
 public final class SharedOptions {
 
-    /** The device choices offered; any {@code gpu:N} may be typed. */
-    public static final List<String> DEVICES = List.of("auto", "cpu", "gpu:0", "gpu:1");
+    /** The device choices offered (DeviceChoice's spellings); any {@code gpu:N} may be typed. */
+    public static final List<String> DEVICES = List.of("auto", "cpu", "gpu", "gpu:0", "gpu:1");
 
     private SharedOptions() {
     }
@@ -38,7 +40,20 @@ public final class SharedOptions {
     }
 
     public static void addBaseModel(final DefaultNodeSettingsPane pane, final SettingsModelString baseModel, final String label) {
-        pane.addDialogComponent(new DialogComponentString(baseModel, label, false, 40));
+        addFolder(pane, baseModel, label, false);
+    }
+
+    /**
+     * A folder setting as KNIME's folder chooser (browse button, history, flow variable); the text
+     * stays editable, so "demo", knime:// URLs and an empty value can still be typed, and the setting
+     * is the same plain string as before.
+     */
+    public static void addFolder(final DefaultNodeSettingsPane pane, final SettingsModelString folder, final String label,
+        final boolean output) {
+        DialogComponentFileChooser chooser = new DialogComponentFileChooser(folder, "loralab_" + folder.getKey(),
+            output ? JFileChooser.SAVE_DIALOG : JFileChooser.OPEN_DIALOG, true);
+        chooser.setBorderTitle(label);
+        pane.addDialogComponent(chooser);
     }
 
     /** The prompt a model sees: the same three settings wherever documents become prompts. */

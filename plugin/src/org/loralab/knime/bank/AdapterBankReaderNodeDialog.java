@@ -2,7 +2,6 @@ package org.loralab.knime.bank;
 
 import org.knime.core.node.defaultnodesettings.DefaultNodeSettingsPane;
 import org.knime.core.node.defaultnodesettings.DialogComponentBoolean;
-import org.knime.core.node.defaultnodesettings.DialogComponentString;
 import org.loralab.knime.SharedOptions;
 
 /** The Adapter Bank Reader dialog. */
@@ -10,7 +9,7 @@ final class AdapterBankReaderNodeDialog extends DefaultNodeSettingsPane {
 
     AdapterBankReaderNodeDialog() {
         AdapterBankReaderSettings s = new AdapterBankReaderSettings();
-        addDialogComponent(new DialogComponentString(s.bank, "Adapter bank folder (path or knime:// URL)", true, 40));
+        SharedOptions.addFolder(this, s.bank, "Adapter bank folder (path or knime:// URL)", false);
         SharedOptions.addBaseModel(this, s.baseModel, "Check against base model (folder, demo, or empty)");
         addDialogComponent(new DialogComponentBoolean(s.onlyUsable, "List only usable adapters"));
     }

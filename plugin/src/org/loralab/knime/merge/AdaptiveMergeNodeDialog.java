@@ -24,7 +24,7 @@ final class AdaptiveMergeNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentStringSelection(s.method, "Method", List.of("adaptive", "linear", "cat", "svd",
             "ties", "dare_linear", "dare_ties", "magnitude_prune", "lorahub", "description")));
         addDialogComponent(new DialogComponentString(s.weights, "Weights, one per adapter (empty: uniform)", false, 30));
-        addDialogComponent(new DialogComponentString(s.output, "Output adapter folder (path or knime:// URL)", true, 40));
+        SharedOptions.addFolder(this, s.output, "Output adapter folder (path or knime:// URL)", true);
         addDialogComponent(new DialogComponentBoolean(s.overwrite, "Replace an existing adapter folder"));
         addDialogComponent(new DialogComponentBoolean(s.keepInWorkflow, "Keep the adapter inside the workflow"));
         addDialogComponent(new DialogComponentBoolean(s.exportModel, "Also write base + merged adapter as one model"));

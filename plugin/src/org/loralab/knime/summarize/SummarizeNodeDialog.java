@@ -2,6 +2,9 @@ package org.loralab.knime.summarize;
 
 import java.util.List;
 import org.knime.core.data.StringValue;
+import org.knime.core.node.NodeSettingsRO;
+import org.knime.core.node.NotConfigurableException;
+import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.defaultnodesettings.DefaultNodeSettingsPane;
 import org.knime.core.node.defaultnodesettings.DialogComponentBoolean;
 import org.knime.core.node.defaultnodesettings.DialogComponentColumnNameSelection;
@@ -13,9 +16,10 @@ import org.loralab.knime.SharedOptions;
 /** The Summarize dialog: model and input, decoding, prompt. */
 final class SummarizeNodeDialog extends DefaultNodeSettingsPane {
 
+    private final SummarizeSettings s = new SummarizeSettings();
+
     @SuppressWarnings("unchecked")
     SummarizeNodeDialog() {
-        SummarizeSettings s = new SummarizeSettings();
         setDefaultTabTitle("Model and input");
         SharedOptions.addBaseModel(this, s.baseModel, "Base model folder, demo, or empty for the adapter's");
         addDialogComponent(new DialogComponentColumnNameSelection(s.documentColumn, "Document column", 1, StringValue.class));
@@ -35,6 +39,26 @@ final class SummarizeNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentNumberEdit(s.seed, "Seed"));
 
         createNewTab("Prompt");
+        addDialogComponent(new DialogComponentBoolean(s.promptFromAdapter, "Use the adapter's prompt"));
         s.prompt.addTo(this);
+        s.promptFromAdapter.addChangeListener(e -> enablePrompt());
+        enablePrompt();
+    }
+
+    /** The node's own prompt fields matter only when the adapter's prompt is not used. */
+    private void enablePrompt() {
+        boolean own = !s.promptFromAdapter.getBooleanValue();
+        s.prompt.template.setEnabled(own);
+        s.prompt.languageHint.setEnabled(own);
+        s.prompt.chat.setEnabled(own);
+    }
+
+    @Override
+    public void loadAdditionalSettingsFrom(final NodeSettingsRO settings, final PortObjectSpec[] specs)
+        throws NotConfigurableException {
+        if (!settings.containsKey(SummarizeSettings.PROMPT_FROM_ADAPTER)) { // saved before the flag existed
+            s.promptFromAdapter.setBooleanValue(SummarizeSettings.legacyFromAdapter(settings));
+        }
+        enablePrompt();
     }
 }

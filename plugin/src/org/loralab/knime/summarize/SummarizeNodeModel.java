@@ -20,6 +20,7 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.Summarizer;
 import org.loralab.engine.summarize.SummaryResult;
@@ -89,8 +90,12 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         try {
             failed = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
-            SummarizeOptions options = new SummarizeOptions(base, adapter == null ? null : adapter.folder(),
-                settings.mergeAdapter.getBooleanValue(), settings.prompt.format(), settings.maxInputTokens.getIntValue(),
+            Path adapterFolder = adapter == null ? null : adapter.folder();
+            PromptChoice prompt = PromptChoice.resolve(settings.prompt.format(), settings.promptFromAdapter.getBooleanValue(),
+                adapterFolder);
+            getLogger().info("prompt: " + prompt.source());
+            SummarizeOptions options = new SummarizeOptions(base, adapterFolder,
+                settings.mergeAdapter.getBooleanValue(), prompt.format(), settings.maxInputTokens.getIntValue(),
                 settings.batchSize.getIntValue(), SharedOptions.modelOptions(settings.device, settings.dtype.getStringValue()));
             try (Summarizer s = Summarizer.open(options); BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
                 return summarizeInChunks(s, table, column, out, alloc, exec);

@@ -1,6 +1,8 @@
 package org.loralab.knime.summarize;
 
 import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeSettingsRO;
+import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
 import org.knime.core.node.defaultnodesettings.SettingsModelDouble;
 import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
@@ -32,6 +34,49 @@ final class SummarizeSettings extends SettingsGroup {
     final SettingsModelString device = string("device", "auto");
     final SharedOptions.Prompt prompt = new SharedOptions.Prompt(string("prompt_template", PromptFormat.DEFAULT_TEMPLATE),
         string("prompt_language", ""), bool("prompt_chat", false));
+
+    static final String PROMPT_FROM_ADAPTER = "prompt_from_adapter";
+
+    /**
+     * Use the prompt the adapter recorded (its loralab.json) when it records one, the node's prompt
+     * otherwise. Added later than the other keys: kept apart from the group's models so settings saved
+     * without it still load
+     * (see {@link #legacyFromAdapter}).
+     */
+    final SettingsModelBoolean promptFromAdapter = new SettingsModelBoolean(PROMPT_FROM_ADAPTER, true);
+
+    /**
+     * For settings saved before the flag existed: the adapter's prompt unless the user had changed
+     * the node's prompt from its defaults (then theirs, as before).
+     */
+    static boolean legacyFromAdapter(final NodeSettingsRO settings) {
+        return PromptFormat.DEFAULT_TEMPLATE.equals(settings.getString("prompt_template", PromptFormat.DEFAULT_TEMPLATE))
+            && settings.getString("prompt_language", "").isEmpty() && !settings.getBoolean("prompt_chat", false);
+    }
+
+    @Override
+    public void saveTo(final NodeSettingsWO settings) {
+        super.saveTo(settings);
+        promptFromAdapter.saveSettingsTo(settings);
+    }
+
+    @Override
+    public void validate(final NodeSettingsRO settings) throws InvalidSettingsException {
+        super.validate(settings);
+        if (settings.containsKey(PROMPT_FROM_ADAPTER)) {
+            promptFromAdapter.validateSettings(settings);
+        }
+    }
+
+    @Override
+    public void loadFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
+        if (settings.containsKey(PROMPT_FROM_ADAPTER)) {
+            promptFromAdapter.loadSettingsFrom(settings);
+        } else {
+            promptFromAdapter.setBooleanValue(legacyFromAdapter(settings));
+        }
+        super.loadFrom(settings);
+    }
 
     /** The model's defaults with the values the user set on top. */
     GenerationConfig apply(final GenerationConfig cfg) throws InvalidSettingsException {

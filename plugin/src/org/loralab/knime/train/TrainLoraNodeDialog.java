@@ -21,7 +21,7 @@ final class TrainLoraNodeDialog extends DefaultNodeSettingsPane {
         SharedOptions.addBaseModel(this, s.baseModel, "Base model folder (or demo)");
         addDialogComponent(new DialogComponentColumnNameSelection(s.documentColumn, "Document column", 0, StringValue.class));
         addDialogComponent(new DialogComponentColumnNameSelection(s.summaryColumn, "Summary column", 0, StringValue.class));
-        addDialogComponent(new DialogComponentString(s.output, "Output adapter folder (path or knime:// URL)", true, 40));
+        SharedOptions.addFolder(this, s.output, "Output adapter folder (path or knime:// URL)", true);
         addDialogComponent(new DialogComponentBoolean(s.overwrite, "Replace an existing adapter folder"));
         addDialogComponent(new DialogComponentBoolean(s.keepInWorkflow, "Keep the adapter inside the workflow"));
         SharedOptions.addDevice(this, s.device);
@@ -47,7 +47,7 @@ final class TrainLoraNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentNumberEdit(s.seed, "Seed"));
         addDialogComponent(new DialogComponentNumber(s.patience, "Early-stopping patience in epochs (0: off)", 1));
         createNewGroup("Checkpoints");
-        addDialogComponent(new DialogComponentString(s.checkpoint, "Checkpoint folder (empty: none)", false, 40));
+        SharedOptions.addFolder(this, s.checkpoint, "Checkpoint folder (empty: none)", true);
         addDialogComponent(new DialogComponentNumber(s.saveSteps, "Also every N steps (0: each epoch)", 100));
         addDialogComponent(new DialogComponentBoolean(s.resume, "Resume from the checkpoint"));
         closeCurrentGroup();

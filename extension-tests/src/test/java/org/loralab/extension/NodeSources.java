@@ -29,7 +29,7 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
     private static final Pattern SETTING = Pattern.compile("\\b(string|bool|integer|number|seed)\\(\"([^\"]+)\"");
     private static final Pattern FIELD = Pattern.compile("final (?:SettingsModel\\w+|SharedOptions\\.Prompt) (\\w+) =");
     private static final Pattern LABEL = Pattern.compile("new DialogComponent\\w+\\(\\s*[\\w.]+\\s*,\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern BASE_MODEL_LABEL = Pattern.compile("SharedOptions\\.addBaseModel\\(this, s\\.\\w+, \"([^\"]+)\"\\)");
+    private static final Pattern BASE_MODEL_LABEL = Pattern.compile("SharedOptions\\.add(?:BaseModel|Folder)\\(this, s\\.\\w+, \"([^\"]+)\"");
 
     static NodeSources of(String factoryClass) {
         Path source = Repo.pluginSource(factoryClass);
@@ -120,7 +120,7 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
         return fields;
     }
 
-    /** The labels the dialog shows, including the shared rows (base model, device, prompt) it adds. */
+    /** The labels the dialog shows, including the shared rows (base model and other folders, device, prompt) it adds. */
     Set<String> dialogLabels() {
         String dialog = Repo.read(dialogSource());
         Set<String> labels = new LinkedHashSet<>(labels(dialog));

@@ -1,6 +1,9 @@
 package org.loralab.engine.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.prompt.PromptFormat;
 import org.loralab.engine.prompt.TemplateArgs;
 import picocli.CommandLine.Option;
@@ -8,15 +11,18 @@ import picocli.CommandLine.Option;
 /** How documents become prompts; training and summarizing must use the same. */
 final class PromptArgs {
 
-    @Option(names = "--template", defaultValue = PromptFormat.DEFAULT_TEMPLATE,
-            description = "prompt with {document} (and optionally {language}); default: ${DEFAULT-VALUE}")
+    // No picocli defaults: null means "not given", so summarize can take the adapter's recorded prompt instead.
+    @Option(names = "--template",
+            description = "prompt with {document} (and optionally {language}); summarize: default the adapter's recorded"
+                    + " template; otherwise and without one: " + PromptFormat.DEFAULT_TEMPLATE)
     String template;
 
-    @Option(names = "--language-hint", defaultValue = "", description = "substituted for {language}, e.g. Japanese")
+    @Option(names = "--language-hint", description = "substituted for {language}, e.g. Japanese (summarize: default the adapter's)")
     String language;
 
-    @Option(names = "--chat", description = "wrap the prompt in the model's chat template")
-    boolean chat;
+    @Option(names = "--chat", negatable = true,
+            description = "wrap the prompt in the model's chat template (summarize: default the adapter's choice)")
+    Boolean chat;
 
     @Option(names = "--chat-template-arg", paramLabel = "NAME=VALUE",
             description = "a variable for the chat template, as apply_chat_template's keyword arguments, e.g."
@@ -24,6 +30,16 @@ final class PromptArgs {
     List<String> templateArgs;
 
     PromptFormat format() {
-        return new PromptFormat(template.replace("\\n", "\n"), language, chat, TemplateArgs.parse(templateArgs));
+        return new PromptFormat(template == null ? PromptFormat.DEFAULT_TEMPLATE : unescaped(template), language == null ? "" : language,
+                chat != null && chat, TemplateArgs.parse(templateArgs));
+    }
+
+    /** What was given, the rest from the adapter's loralab.json (or the defaults): an adapter sees its training prompt. */
+    PromptChoice choose(Path adapter) throws IOException {
+        return PromptChoice.resolve(template == null ? null : unescaped(template), language, chat, TemplateArgs.parse(templateArgs), adapter);
+    }
+
+    private static String unescaped(String t) {
+        return t.replace("\\n", "\n");
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.SummarizeTable;
 import org.loralab.engine.summarize.Summarizer;
@@ -52,7 +53,9 @@ final class SummarizeCommand implements Callable<Integer> {
             if (!chunks.columns().contains(documentCol)) {
                 throw new IllegalArgumentException(data + ": no column '" + documentCol + "' (columns: " + chunks.columns() + ")");
             }
-            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, prompt.format(), maxInput, batch,
+            PromptChoice promptChoice = prompt.choose(adapter);
+            System.out.println("prompt: " + promptChoice.source());
+            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, promptChoice.format(), maxInput, batch,
                     modelArgs.modelOptions()))) {
                 System.out.println("model: " + s.model().dtypeChoice());
                 var generation = modelArgs.apply(s.defaults());

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.loralab.engine.io.AtomicFiles;
 import org.loralab.engine.model.ModelFingerprint;
+import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.prompt.TemplateArgs;
+import com.google.gson.JsonElement;
 
 /**
  * Our sidecar {@code loralab.json} beside PEFT's files: what the adapter is for and how it was
@@ -59,6 +62,38 @@ public final class AdapterMetadata {
     public AdapterMetadata withFingerprint(ModelFingerprint f) {
         baseModel = f.toJson();
         return this;
+    }
+
+    /**
+     * The prompt the adapter was made with ({@code settings.prompt}, as training and merging record
+     * it), or null when none is recorded (PEFT's own adapters, older merges).
+     *
+     * @throws IllegalArgumentException when the recorded prompt is not a valid one
+     */
+    public PromptFormat prompt() {
+        JsonElement p = settings == null ? null : settings.get("prompt");
+        if (p == null || !p.isJsonObject()) {
+            return null;
+        }
+        JsonObject o = p.getAsJsonObject();
+        JsonElement template = o.get("template");
+        if (template == null || !template.isJsonPrimitive()) {
+            return null;
+        }
+        JsonElement language = o.get("language");
+        JsonElement chat = o.get("chat");
+        return new PromptFormat(template.getAsString(),
+                language == null || !language.isJsonPrimitive() ? "" : language.getAsString(),
+                chat != null && chat.isJsonPrimitive() && chat.getAsBoolean(),
+                TemplateArgs.fromJson(o.get("templateArgs")));
+    }
+
+    /** Records {@code p} as the adapter's prompt (what Summarize uses unless told otherwise). */
+    public void recordPrompt(PromptFormat p) {
+        if (settings == null) {
+            settings = new JsonObject();
+        }
+        settings.add("prompt", new Gson().toJsonTree(p));
     }
 
     public void save(Path adapterDir) throws IOException {

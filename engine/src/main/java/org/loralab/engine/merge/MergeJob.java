@@ -20,6 +20,7 @@ import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.prompt.PromptEncoder;
 import org.loralab.engine.prompt.PromptFormat;
+import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.tokenizer.TextTokenizer;
 import org.loralab.engine.train.EncodedExample;
 import org.loralab.engine.train.TrainLoraJob;
@@ -106,8 +107,10 @@ public final class MergeJob {
             ModelFingerprint base = ModelFingerprint.of(model.config());
             List<Map<String, LowRank>> bank = new ArrayList<>();
             List<String> descriptions = new ArrayList<>();
+            List<PromptFormat> sourcePrompts = new ArrayList<>();
             for (Path p : spec.adapters()) {
                 AdapterMetadata meta = AdapterMetadata.load(p);
+                sourcePrompts.add(PromptChoice.recorded(p));
                 if (meta != null && meta.fingerprint() != null && !base.differences(meta.fingerprint()).isEmpty()) {
                     throw new IllegalArgumentException(p + " was made for another base model: "
                             + String.join("; ", base.differences(meta.fingerprint())));
@@ -170,6 +173,10 @@ public final class MergeJob {
                 AdapterMetadata meta = AdapterMetadata.create(spec.method().name().toLowerCase(Locale.ROOT)).withFingerprint(base);
                 spec.adapters().forEach(p -> meta.sources.add(p.toString()));
                 meta.settings = settings(spec, weights);
+                PromptFormat prompt = mergedPrompt(spec, sourcePrompts);
+                if (prompt != null) {
+                    meta.recordPrompt(prompt);
+                }
                 meta.metrics.put("pruned_ratio", pruned);
                 if (!Double.isNaN(loss)) {
                     meta.metrics.put("target_loss", loss);
@@ -184,6 +191,20 @@ public final class MergeJob {
             }
             return new Result(spec.output(), weights, pruned, loss);
         }
+    }
+
+    /**
+     * The prompt the merged adapter records, which Summarize then uses: LoraHub and Adaptive fit it
+     * on the target data as prompted with the spec's prompt, so that one; the other methods only
+     * combine the sources, so their prompt when every source records the same one, else none (no
+     * single prompt is right for sources trained on different ones).
+     */
+    static PromptFormat mergedPrompt(Spec spec, List<PromptFormat> sources) {
+        if (spec.method().needsExamples()) {
+            return spec.prompt();
+        }
+        PromptFormat first = sources.isEmpty() ? null : sources.get(0);
+        return first != null && sources.stream().allMatch(first::equals) ? first : null;
     }
 
     private static JsonObject settings(Spec spec, double[] weights) {

@@ -110,6 +110,11 @@ public final class Summarizer implements AutoCloseable {
         return generator.model();
     }
 
+    /** The prompt text {@code document} becomes (before tokenizing), to show or check which prompt is used. */
+    public String promptText(String document) {
+        return prompts.promptText(document);
+    }
+
     /**
      * @param documents the documents; null or blank ones get an error
      */

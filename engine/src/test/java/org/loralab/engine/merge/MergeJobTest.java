@@ -60,6 +60,7 @@ class MergeJobTest {
             assertEquals(name, meta.method);
             assertEquals(List.of(dir.resolve("a").toString(), dir.resolve("b").toString()), meta.sources);
             assertEquals(name, meta.settings.get("method").getAsString());
+            assertEquals(PROMPT, meta.prompt(), name + " records the prompt Summarize is to use");
             assertTrue(Files.exists(dir.resolve(name).resolve("adapter_model.safetensors")));
         }
         AdapterMetadata adaptive = AdapterMetadata.load(dir.resolve("adaptive"));
@@ -67,6 +68,20 @@ class MergeJobTest {
         MergeJob.run(spec(MergeJob.Method.ADAPTIVE, "adaptive-again"), ROWS, TrainingListener.NONE);
         assertArrayEquals(Files.readAllBytes(dir.resolve("adaptive/adapter_model.safetensors")),
                 Files.readAllBytes(dir.resolve("adaptive-again/adapter_model.safetensors")));
+    }
+
+    /** Merges that fit on target data record the data's prompt; the others their sources' when all agree, else none. */
+    @Test
+    void theMergedPromptIsTheTargetDatasOrTheSourcesCommonOne() {
+        PromptFormat other = new PromptFormat("Other {document}", "ja", true);
+        List<PromptFormat> agree = List.of(other, other);
+        assertEquals(other, MergeJob.mergedPrompt(spec(MergeJob.Method.LINEAR, "unused"), agree));
+        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeJob.Method.ADAPTIVE, "unused"), agree));
+        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeJob.Method.LORAHUB, "unused"), agree));
+        assertEquals(null, MergeJob.mergedPrompt(spec(MergeJob.Method.TIES, "unused"), List.of(other, PROMPT)));
+        java.util.ArrayList<PromptFormat> oneUnrecorded = new java.util.ArrayList<>(List.of(other));
+        oneUnrecorded.add(null);
+        assertEquals(null, MergeJob.mergedPrompt(spec(MergeJob.Method.CAT, "unused"), oneUnrecorded));
     }
 
     @Test
