@@ -214,14 +214,9 @@ final class Jinja2Source {
     }
 
     private static int stringEnd(String s, int open) {
-        char quote = s.charAt(open);
-        for (int i = open + 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == quote) {
-                return i;
-            }
+        int end = PythonStringMethods.literalEnd(s, open);
+        if (end < s.length()) {
+            return end;
         }
         throw new IllegalArgumentException("chat template: unterminated string literal: "
                 + s.substring(open, Math.min(s.length(), open + 60)));

@@ -258,7 +258,7 @@ final class PythonStringMethods {
      * The index of the quote that closes the string literal opening at {@code open} (a backslash
      * escapes the next character), or the end of {@code s} when it is not closed.
      */
-    private static int literalEnd(CharSequence s, int open) {
+    static int literalEnd(CharSequence s, int open) {
         char quote = s.charAt(open);
         for (int i = open + 1; i < s.length(); i++) {
             char c = s.charAt(i);
