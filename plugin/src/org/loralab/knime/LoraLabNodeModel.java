@@ -7,20 +7,24 @@ import org.knime.core.node.NodeModel;
 import org.knime.core.node.NodeSettingsRO;
 import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortType;
+import org.loralab.engine.params.ParamSchema;
 
 /**
- * The settings plumbing every LoRA Lab node shares; subclasses only configure and execute. The
- * nodes keep no internals: their results live in output tables and adapter folders.
+ * The settings plumbing every LoRA Lab node shares; subclasses only configure and execute with
+ * {@link #params()}. The nodes keep no internals: their results live in output tables and adapter folders.
  */
-public abstract class LoraLabNodeModel<S extends SettingsGroup> extends NodeModel {
+public abstract class LoraLabNodeModel<R extends Record> extends NodeModel {
 
-    protected final S settings;
-    private final java.util.function.Supplier<S> fresh;
+    private final NodeParams<R> settings;
 
-    protected LoraLabNodeModel(final PortType[] in, final PortType[] out, final java.util.function.Supplier<S> settingsFactory) {
+    protected LoraLabNodeModel(final PortType[] in, final PortType[] out, final ParamSchema<R> schema) {
         super(in, out);
-        this.fresh = settingsFactory;
-        this.settings = settingsFactory.get();
+        this.settings = new NodeParams<>(schema);
+    }
+
+    /** The node's parameters as last loaded. */
+    protected R params() {
+        return settings.get();
     }
 
     @Override
@@ -30,14 +34,25 @@ public abstract class LoraLabNodeModel<S extends SettingsGroup> extends NodeMode
 
     @Override
     protected void validateSettings(final NodeSettingsRO s) throws InvalidSettingsException {
-        S probe = fresh.get();
-        probe.validate(s);
-        probe.loadFrom(s);
+        settings.validate(s);
     }
 
     @Override
     protected void loadValidatedSettingsFrom(final NodeSettingsRO s) throws InvalidSettingsException {
         settings.loadFrom(s);
+    }
+
+    /** Runs an engine check or conversion; its complaint becomes the node's settings error. */
+    protected static <T> T checked(final EngineCalls.Work<T> value) throws InvalidSettingsException {
+        try {
+            return value.run();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException(e.getMessage(), e);
+        } catch (InvalidSettingsException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InvalidSettingsException(e.getMessage(), e);
+        }
     }
 
     /** Flow variable naming the device and PyTorch library a node's engine work ran on. */
@@ -47,9 +62,9 @@ public abstract class LoraLabNodeModel<S extends SettingsGroup> extends NodeMode
      * Tells where the work runs: the node's log and the flow variable {@value #ENGINE_VARIABLE}
      * (device, PyTorch version, libtorch path), so a workflow shows whether the GPU was used.
      */
-    protected void reportEngine(final org.knime.core.node.defaultnodesettings.SettingsModelString device) throws Exception {
+    protected void reportEngine(final String device) throws Exception {
         String line = EngineCalls.run(() -> org.loralab.engine.model.EngineSetup.describe(
-            org.loralab.engine.model.DeviceChoice.resolve(device.getStringValue())));
+            org.loralab.engine.model.DeviceChoice.resolve(device)));
         getLogger().info("LoRA Lab engine: " + line);
         pushFlowVariableString(ENGINE_VARIABLE, line);
     }

@@ -17,6 +17,7 @@ import org.loralab.engine.bank.AdapterBank;
 import org.loralab.engine.bank.BankEntry;
 import org.loralab.engine.bank.BankTable;
 import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.params.BankParams;
 import org.loralab.engine.table.Tables;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
@@ -31,11 +32,11 @@ import org.loralab.knime.port.AdapterPortObject;
  * plus one row per adapter connected to its optional inputs (e.g. adapters kept inside the
  * workflow, or branches that must finish before the bank is read).
  */
-final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReaderSettings> {
+final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
 
     AdapterBankReaderNodeModel() {
         super(new PortType[] {AdapterPortObject.TYPE_OPTIONAL, AdapterPortObject.TYPE_OPTIONAL},
-            new PortType[] {BufferedDataTable.TYPE}, AdapterBankReaderSettings::new);
+            new PortType[] {BufferedDataTable.TYPE}, BankParams.SCHEMA);
     }
 
     @Override
@@ -53,7 +54,7 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReade
 
     /** The bank folder, or null when the setting is empty (connected adapters only). */
     private Path bankFolder() throws InvalidSettingsException {
-        String setting = settings.bank.getStringValue();
+        String setting = params().bankFolder();
         return setting == null || setting.isBlank() ? null : KnimePaths.local(setting, "adapter bank folder");
     }
 
@@ -67,7 +68,7 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReade
                 connected.add(((AdapterPortObject) p).folder());
             }
         }
-        String baseSetting = settings.baseModel.getStringValue();
+        String baseSetting = params().baseModel();
         return EngineCalls.run(() -> {
             ModelConfig base = baseSetting.isBlank() ? null : ModelConfig.load(KnimePaths.baseModel(baseSetting));
             List<BankEntry> entries = new ArrayList<>(dir == null ? List.of() : new AdapterBank(dir).read(base, new KnimeProgress(exec)));
@@ -76,7 +77,7 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<AdapterBankReade
                     entries.add(AdapterBank.inspect(adapter, base));
                 }
             }
-            if (settings.onlyUsable.getBooleanValue()) {
+            if (params().onlyUsable()) {
                 entries = entries.stream().filter(BankEntry::usable).toList();
             }
             long unusable = entries.stream().filter(e -> !e.usable()).count();

@@ -22,6 +22,7 @@ import org.knime.core.node.port.PortType;
 import org.loralab.engine.bank.AdapterReference;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.params.MergeParams;
 import org.loralab.engine.train.TrainingExample;
 import org.loralab.knime.AdapterOutput;
 import org.loralab.knime.EngineCalls;
@@ -29,7 +30,6 @@ import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
-import org.loralab.knime.SharedOptions;
 import org.loralab.knime.port.AdapterPortObject;
 
 /**
@@ -37,7 +37,7 @@ import org.loralab.knime.port.AdapterPortObject;
  * listing, or any table with a path column) become one adapter; Adaptive and LoraHub learn from
  * the few target examples of the second table. The second output gives each source adapter's weight.
  */
-final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSettings> {
+final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
 
     static final DataTableSpec WEIGHTS = new DataTableSpec(
         new DataColumnSpecCreator("adapter", StringCell.TYPE).createSpec(),
@@ -46,63 +46,59 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
 
     AdaptiveMergeNodeModel() {
         super(new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL},
-            new PortType[] {AdapterPortObject.TYPE, BufferedDataTable.TYPE}, AdaptiveMergeSettings::new);
+            new PortType[] {AdapterPortObject.TYPE, BufferedDataTable.TYPE}, MergeParams.SCHEMA);
     }
 
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
-        KnimeTables.column((DataTableSpec) in[0], settings.pathColumn.getStringValue(), "adapter path");
-        if (settings.needsExamples()) {
+        MergeParams p = params();
+        KnimeTables.column((DataTableSpec) in[0], p.pathColumn(), "adapter path");
+        if (p.method().needsExamples()) {
             if (in[1] == null) {
-                throw new InvalidSettingsException("Method '" + settings.method.getStringValue()
+                throw new InvalidSettingsException("Method '" + p.method().peftName()
                     + "' learns from target examples: connect a table of (document, summary) rows to the second input.");
             }
-            KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "document");
-            KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "summary");
+            KnimeTables.column((DataTableSpec) in[1], p.documentColumn(), "document");
+            KnimeTables.column((DataTableSpec) in[1], p.summaryColumn(), "summary");
         }
-        if (settings.keepInWorkflow.getBooleanValue() && settings.exportModel.getBooleanValue()) {
+        if (p.output().keepInWorkflow() && p.exportModel()) {
             throw new InvalidSettingsException("The merged model is written beside the adapter folder: choose an output folder "
                 + "instead of keeping the adapter inside the workflow, or do not export the model.");
         }
-        return new PortObjectSpec[] {AdapterOutput.spec(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(),
-            settings.baseModel.getStringValue()), WEIGHTS};
+        return new PortObjectSpec[] {AdapterOutput.spec(p.output().folder(), p.output().keepInWorkflow(), p.baseModel()), WEIGHTS};
     }
 
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
-        List<Path> adapters = adapterPaths((BufferedDataTable) in[0]);
-        List<TrainingExample> target = settings.needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
-            settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "target") : List.of();
-        AdapterOutput output = AdapterOutput.create(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(), exec);
+        MergeParams p = params();
+        List<Path> adapters = adapterPaths((BufferedDataTable) in[0], p);
+        List<TrainingExample> target = p.method().needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
+            p.documentColumn(), p.summaryColumn(), "target") : List.of();
+        AdapterOutput output = AdapterOutput.create(p.output().folder(), p.output().keepInWorkflow(), exec);
         KnimeProgress progress = new KnimeProgress(exec);
         MergeJob.Result[] result = new MergeJob.Result[1];
-        reportEngine(settings.device);
+        reportEngine(p.device().device());
         AdapterReference ref = EngineCalls.run(() -> {
-            Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
-            MergeJob.Spec spec = new MergeJob.Spec(base, adapters, settings.mergeMethod(), settings.weightList(), settings.classic(),
-                settings.loraHubBudget.getIntValue(), settings.prune(), settings.tune(), settings.prompt.format(),
-                settings.taskDescription.getStringValue(), settings.topK.getIntValue(), settings.temperature.getDoubleValue(), output.folder(),
-                output.overwrite(settings.overwrite.getBooleanValue()), settings.exportModel.getBooleanValue(),
-                SharedOptions.modelOptions(settings.device, "auto"));
-            result[0] = MergeJob.run(spec, target, progress);
-            return AdapterReference.read(result[0].adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
+            Path base = KnimePaths.baseModel(p.baseModel());
+            result[0] = MergeJob.run(p.spec(base, adapters, output.folder(), output.overwrite(p.output().overwrite())), target, progress);
+            return AdapterReference.read(result[0].adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
         });
         BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
         double[] w = result[0].weights();
         for (int i = 0; i < adapters.size(); i++) {
-            Path p = adapters.get(i);
-            weights.addRowToTable(new DefaultRow(RowKey.createRowKey((long) i), new StringCell(p.getFileName().toString()),
-                new StringCell(p.toString()), new DoubleCell(w != null && i < w.length ? w[i] : Double.NaN)));
+            Path a = adapters.get(i);
+            weights.addRowToTable(new DefaultRow(RowKey.createRowKey((long) i), new StringCell(a.getFileName().toString()),
+                new StringCell(a.toString()), new DoubleCell(w != null && i < w.length ? w[i] : Double.NaN)));
         }
         weights.close();
         return new PortObject[] {output.portObject(ref), weights.getTable()};
     }
 
     /** The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. */
-    private List<Path> adapterPaths(final BufferedDataTable table) throws InvalidSettingsException {
+    private static List<Path> adapterPaths(final BufferedDataTable table, final MergeParams p) throws InvalidSettingsException {
         DataTableSpec spec = table.getDataTableSpec();
-        int path = KnimeTables.column(spec, settings.pathColumn.getStringValue(), "adapter path");
-        int status = settings.onlyValid.getBooleanValue() ? spec.findColumnIndex("status") : -1;
+        int path = KnimeTables.column(spec, p.pathColumn(), "adapter path");
+        int status = p.onlyValid() ? spec.findColumnIndex("status") : -1;
         List<Path> out = new ArrayList<>();
         try (CloseableRowIterator it = table.iterator()) {
             while (it.hasNext()) {
@@ -110,11 +106,11 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
                 if (status >= 0 && !"valid".equals(text(r, status))) {
                     continue;
                 }
-                String p = text(r, path);
-                if (p == null || p.isBlank()) {
+                String a = text(r, path);
+                if (a == null || a.isBlank()) {
                     throw new InvalidSettingsException("RowID '" + r.getKey().getString() + "' has no adapter path.");
                 }
-                out.add(KnimePaths.local(p, "adapter path in RowID '" + r.getKey().getString() + "'"));
+                out.add(KnimePaths.local(a, "adapter path in RowID '" + r.getKey().getString() + "'"));
             }
         }
         if (out.isEmpty()) {

@@ -16,6 +16,7 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
+import org.loralab.engine.params.RougeParams;
 import org.loralab.engine.rouge.RougeTableScorer;
 import org.loralab.engine.rouge.RougeType;
 import org.loralab.engine.rouge.Score;
@@ -30,7 +31,7 @@ import org.loralab.knime.LoraLabNodeModel;
  * ROUGE Scorer: precision, recall and F1 per row and type appended to the input, and the
  * corpus-level bootstrap mean and confidence interval per type and measure as a second table.
  */
-final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
+final class RougeScorerNodeModel extends LoraLabNodeModel<RougeParams> {
 
     static final DataTableSpec SUMMARY = new DataTableSpec(
         new DataColumnSpecCreator("rouge_type", StringCell.TYPE).createSpec(),
@@ -44,7 +45,7 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
 
     RougeScorerNodeModel() {
         super(new PortType[] {BufferedDataTable.TYPE}, new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE},
-            RougeScorerSettings::new);
+            RougeParams.SCHEMA);
     }
 
     @Override
@@ -55,19 +56,19 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
     }
 
     private void checkColumns(final DataTableSpec spec) throws InvalidSettingsException {
-        KnimeTables.column(spec, settings.predictionColumn.getStringValue(), "prediction");
-        for (String ref : settings.referenceColumns()) {
+        KnimeTables.column(spec, params().predictionColumn(), "prediction");
+        for (String ref : params().referenceColumns()) {
             KnimeTables.column(spec, ref, "reference");
         }
-        if (settings.languageColumnOrNull() != null) {
-            KnimeTables.column(spec, settings.languageColumnOrNull(), "language");
+        if (params().languageColumnOrNull() != null) {
+            KnimeTables.column(spec, params().languageColumnOrNull(), "language");
         }
     }
 
     /** The per-row columns the engine appends, in its order. */
     private DataTableSpec appended() {
         List<DataColumnSpec> cols = new ArrayList<>();
-        for (RougeType t : settings.types()) {
+        for (RougeType t : params().types()) {
             for (Score.Measure m : Score.Measure.values()) {
                 cols.add(new DataColumnSpecCreator(RougeTableScorer.scoreColumn(t, m), DoubleCell.TYPE).createSpec());
             }
@@ -82,9 +83,9 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
         BufferedDataTable table = (BufferedDataTable) in[0];
         DataTableSpec spec = table.getDataTableSpec();
         checkColumns(spec);
-        String prediction = settings.predictionColumn.getStringValue();
-        List<String> refs = settings.referenceColumns();
-        String language = settings.languageColumnOrNull();
+        String prediction = params().predictionColumn();
+        List<String> refs = params().referenceColumns();
+        String language = params().languageColumnOrNull();
         return EngineCalls.run(() -> {
             try (BufferAllocator alloc = Tables.newAllocator("rouge-node")) {
                 // Only the columns scored travel to the engine, as strings.
@@ -98,7 +99,7 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeScorerSettings> {
                     b.strings("language", strings(table, language));
                 }
                 try (VectorSchemaRoot input = b.build();
-                        RougeTableScorer.Result r = new RougeTableScorer(settings.options()).score(input, "prediction", refNames,
+                        RougeTableScorer.Result r = new RougeTableScorer(checked(() -> params().options())).score(input, "prediction", refNames,
                             language == null ? null : "language", alloc, new KnimeProgress(exec))) {
                     if (r.scoredRows() < table.size()) {
                         setWarningMessage((table.size() - r.scoredRows()) + " of " + table.size()

@@ -21,7 +21,7 @@ import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.summarize.PromptChoice;
-import org.loralab.engine.summarize.SummarizeOptions;
+import org.loralab.engine.params.SummarizeParams;
 import org.loralab.engine.summarize.Summarizer;
 import org.loralab.engine.summarize.SummaryResult;
 import org.loralab.engine.summarize.SummarizeTable;
@@ -31,7 +31,6 @@ import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
 import org.loralab.knime.LoraLabNodeModel;
-import org.loralab.knime.SharedOptions;
 import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.port.AdapterPortObjectSpec;
 
@@ -39,7 +38,7 @@ import org.loralab.knime.port.AdapterPortObjectSpec;
  * Summarize: the input table with a generated summary per document. A row that cannot be
  * summarized gets a missing summary and its reason in summary_error; the other rows still run.
  */
-final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
+final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
 
     /** Rows summarized at a time (the engine sorts a chunk by length to batch it). */
     static final int CHUNK_ROWS = 2048;
@@ -53,20 +52,20 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
 
     SummarizeNodeModel() {
         super(new PortType[] {AdapterPortObject.TYPE_OPTIONAL, BufferedDataTable.TYPE}, new PortType[] {BufferedDataTable.TYPE},
-            SummarizeSettings::new);
+            SummarizeParams.SCHEMA);
     }
 
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
         DataTableSpec docs = (DataTableSpec) in[1];
-        KnimeTables.column(docs, settings.documentColumn.getStringValue(), "document");
+        KnimeTables.column(docs, params().documentColumn(), "document");
         baseModelSetting((AdapterPortObjectSpec) in[0]);
         return new PortObjectSpec[] {new DataTableSpec(docs, KnimeTables.uniqueNames(docs, APPENDED))};
     }
 
     /** The node's own base model, else the one the incoming adapter was made with. */
     private String baseModelSetting(final AdapterPortObjectSpec adapter) throws InvalidSettingsException {
-        String own = settings.baseModel.getStringValue();
+        String own = params().baseModel();
         if (!own.isBlank()) {
             return own;
         }
@@ -82,22 +81,20 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
         AdapterPortObject adapter = (AdapterPortObject) in[0];
         BufferedDataTable table = (BufferedDataTable) in[1];
         String baseSetting = baseModelSetting(adapter == null ? null : adapter.getSpec());
-        int column = KnimeTables.column(table.getDataTableSpec(), settings.documentColumn.getStringValue(), "document");
+        SummarizeParams p = params();
+        int column = KnimeTables.column(table.getDataTableSpec(), p.documentColumn(), "document");
         DataTableSpec inSpec = table.getDataTableSpec();
         BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
-        reportEngine(settings.device);
+        reportEngine(p.device().device());
         long failed;
         try {
             failed = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
             Path adapterFolder = adapter == null ? null : adapter.folder();
-            PromptChoice prompt = PromptChoice.resolve(settings.prompt.format(), settings.promptFromAdapter.getBooleanValue(),
-                adapterFolder);
+            PromptChoice prompt = PromptChoice.resolve(p.prompt().format(), p.promptFromAdapter(), adapterFolder);
             getLogger().info("prompt: " + prompt.source());
-            SummarizeOptions options = new SummarizeOptions(base, adapterFolder,
-                settings.mergeAdapter.getBooleanValue(), prompt.format(), settings.maxInputTokens.getIntValue(),
-                settings.batchSize.getIntValue(), SharedOptions.modelOptions(settings.device, settings.dtype.getStringValue()));
-            try (Summarizer s = Summarizer.open(options); BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
+            try (Summarizer s = Summarizer.open(p.options(base, adapterFolder, prompt.format()));
+                    BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
                 return summarizeInChunks(s, table, column, out, alloc, exec);
             }
             });
@@ -118,7 +115,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeSettings> {
             final BufferedDataContainer out, final BufferAllocator alloc, final ExecutionContext exec)
             throws IOException, InvalidSettingsException {
         KnimeProgress monitor = new KnimeProgress(exec);
-        var generation = settings.apply(s.defaults());
+        var generation = checked(() -> params().apply(s.defaults()));
         long failed = 0;
         long first = 0;
         try (CloseableRowIterator it = table.iterator()) {

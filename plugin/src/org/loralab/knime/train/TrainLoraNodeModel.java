@@ -17,8 +17,8 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.bank.AdapterReference;
-import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.params.TrainParams;
 import org.loralab.engine.train.TrainLoraJob;
 import org.loralab.engine.train.TrainingExample;
 import org.loralab.knime.AdapterOutput;
@@ -33,7 +33,7 @@ import org.loralab.knime.port.AdapterPortObject;
  * Train LoRA: (document, summary) rows in, an adapter folder out (PEFT files plus loralab.json),
  * with the loss of every epoch as a table. An adapter on the optional port is trained further.
  */
-final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
+final class TrainLoraNodeModel extends LoraLabNodeModel<TrainParams> {
 
     static final DataTableSpec HISTORY = new DataTableSpec(
         new DataColumnSpecCreator("epoch", IntCell.TYPE).createSpec(),
@@ -42,63 +42,50 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
 
     TrainLoraNodeModel() {
         super(new PortType[] {BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL, AdapterPortObject.TYPE_OPTIONAL},
-            new PortType[] {AdapterPortObject.TYPE, BufferedDataTable.TYPE}, TrainLoraSettings::new);
+            new PortType[] {AdapterPortObject.TYPE, BufferedDataTable.TYPE}, TrainParams.SCHEMA);
     }
 
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] in) throws InvalidSettingsException {
+        TrainParams p = params();
         DataTableSpec train = (DataTableSpec) in[0];
-        KnimeTables.column(train, settings.documentColumn.getStringValue(), "document");
-        KnimeTables.column(train, settings.summaryColumn.getStringValue(), "summary");
+        KnimeTables.column(train, p.documentColumn(), "document");
+        KnimeTables.column(train, p.summaryColumn(), "summary");
         if (in[1] != null) {
-            KnimeTables.column((DataTableSpec) in[1], settings.documentColumn.getStringValue(), "validation document");
-            KnimeTables.column((DataTableSpec) in[1], settings.summaryColumn.getStringValue(), "validation summary");
+            KnimeTables.column((DataTableSpec) in[1], p.documentColumn(), "validation document");
+            KnimeTables.column((DataTableSpec) in[1], p.summaryColumn(), "validation summary");
         }
-        if (in[2] != null && settings.taskFilter.getBooleanValue()) {
+        if (in[2] != null && p.taskFilter()) {
             throw new InvalidSettingsException("LoRA-TRF applies to a fresh adapter; an adapter to continue keeps its own form.");
         }
-        return new PortObjectSpec[] {AdapterOutput.spec(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(),
-            settings.baseModel.getStringValue()), HISTORY};
+        if (p.resume() && p.checkpointFolder().isBlank()) {
+            throw new InvalidSettingsException("Resuming needs a checkpoint folder.");
+        }
+        return new PortObjectSpec[] {AdapterOutput.spec(p.output().folder(), p.output().keepInWorkflow(), p.baseModel()), HISTORY};
     }
 
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
-        List<TrainingExample> train = KnimeTables.examples((BufferedDataTable) in[0], settings.documentColumn.getStringValue(),
-            settings.summaryColumn.getStringValue(), "training");
+        TrainParams p = params();
+        List<TrainingExample> train = KnimeTables.examples((BufferedDataTable) in[0], p.documentColumn(), p.summaryColumn(), "training");
         List<TrainingExample> validation = in[1] == null ? List.of() : KnimeTables.examples((BufferedDataTable) in[1],
-            settings.documentColumn.getStringValue(), settings.summaryColumn.getStringValue(), "validation");
-        AdapterOutput output = AdapterOutput.create(settings.output.getStringValue(), settings.keepInWorkflow.getBooleanValue(), exec);
+            p.documentColumn(), p.summaryColumn(), "validation");
+        AdapterOutput output = AdapterOutput.create(p.output().folder(), p.output().keepInWorkflow(), exec);
         Path init = in[2] == null ? null : ((AdapterPortObject) in[2]).folder();
-        Path checkpoint = settings.checkpoint.getStringValue().isBlank() ? null
-            : KnimePaths.local(settings.checkpoint.getStringValue(), "checkpoint folder");
+        Path checkpoint = p.checkpointFolder().isBlank() ? null : KnimePaths.local(p.checkpointFolder(), "checkpoint folder");
         KnimeProgress progress = new KnimeProgress(exec);
-        reportEngine(settings.device);
+        reportEngine(p.device().device());
         AdapterReference ref = EngineCalls.run(() -> {
-            Path base = KnimePaths.baseModel(settings.baseModel.getStringValue());
-            TrainLoraJob.Spec spec = new TrainLoraJob.Spec(base, init, settings.lora(), settings.taskFilter.getBooleanValue(),
-                settings.training(), settings.prompt.format(), output.folder(), output.overwrite(settings.overwrite.getBooleanValue()), checkpoint,
-                settings.resume.getBooleanValue(), metadata(), org.loralab.knime.SharedOptions.modelOptions(settings.device, "auto"));
-            TrainLoraJob.Result r = TrainLoraJob.run(spec, train, validation, progress);
+            Path base = KnimePaths.baseModel(p.baseModel());
+            TrainLoraJob.Result r = TrainLoraJob.run(p.spec(base, init, output.folder(), output.overwrite(p.output().overwrite()), checkpoint),
+                train, validation, progress);
             if (r.droppedDocumentTokens() > 0) {
                 setWarningMessage(r.droppedDocumentTokens() + " document tokens were cut to fit the maximum length of "
-                    + settings.maxLength.getIntValue() + " tokens.");
+                    + p.maxLength() + " tokens.");
             }
-            return AdapterReference.read(r.adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
+            return AdapterReference.read(r.adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
         });
         return new PortObject[] {output.portObject(ref), history(progress.epochs(), exec)};
-    }
-
-    private AdapterMetadata metadata() {
-        AdapterMetadata meta = AdapterMetadata.create(null);
-        meta.language = blankToNull(settings.language.getStringValue());
-        meta.domain = blankToNull(settings.domain.getStringValue());
-        meta.task = blankToNull(settings.task.getStringValue());
-        meta.description = blankToNull(settings.description.getStringValue());
-        return meta;
-    }
-
-    private static String blankToNull(final String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static BufferedDataTable history(final List<KnimeProgress.Epoch> epochs, final ExecutionContext exec) {

@@ -4,17 +4,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.loralab.engine.params.BankParams;
+import org.loralab.engine.params.MergeParams;
+import org.loralab.engine.params.ParamSchema;
+import org.loralab.engine.params.RougeParams;
+import org.loralab.engine.params.SummarizeParams;
+import org.loralab.engine.params.TrainParams;
 
 /**
  * One node's sources, named by convention from its factory: {@code XNodeFactory} has
- * {@code XNodeModel}, {@code XNodeDialog}, {@code XSettings} and the description {@code XNodeFactory.xml}
- * beside it. Ports, settings keys and dialog labels are read from the sources.
+ * {@code XNodeModel} and the description {@code XNodeFactory.xml} beside it; its parameters are the
+ * engine record listed in {@link #SCHEMAS}. Ports are read from the model's source.
  */
 record NodeSources(String factoryClass, Path dir, String prefix) {
 
@@ -26,10 +30,13 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
 
     private static final Pattern PORTS = Pattern.compile(
             "super\\(\\s*new PortType\\[(?:0\\]|\\]\\s*\\{([^}]*)\\})\\s*,\\s*new PortType\\[(?:0\\]|\\]\\s*\\{([^}]*)\\})");
-    private static final Pattern SETTING = Pattern.compile("\\b(string|bool|integer|number|seed)\\(\"([^\"]+)\"");
-    private static final Pattern FIELD = Pattern.compile("final (?:SettingsModel\\w+|SharedOptions\\.Prompt) (\\w+) =");
-    private static final Pattern LABEL = Pattern.compile("new DialogComponent\\w+\\(\\s*[\\w.]+\\s*,\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern BASE_MODEL_LABEL = Pattern.compile("SharedOptions\\.add(?:BaseModel|Folder)\\(this, s\\.\\w+, \"([^\"]+)\"");
+    /** Each factory's parameter record. */
+    static final Map<String, ParamSchema<?>> SCHEMAS = Map.of(
+            "org.loralab.knime.train.TrainLoraNodeFactory", TrainParams.SCHEMA,
+            "org.loralab.knime.bank.AdapterBankReaderNodeFactory", BankParams.SCHEMA,
+            "org.loralab.knime.merge.AdaptiveMergeNodeFactory", MergeParams.SCHEMA,
+            "org.loralab.knime.summarize.SummarizeNodeFactory", SummarizeParams.SCHEMA,
+            "org.loralab.knime.rouge.RougeScorerNodeFactory", RougeParams.SCHEMA);
 
     static NodeSources of(String factoryClass) {
         Path source = Repo.pluginSource(factoryClass);
@@ -46,14 +53,6 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
 
     Path modelSource() {
         return dir.resolve(prefix + "NodeModel.java");
-    }
-
-    Path dialogSource() {
-        return dir.resolve(prefix + "NodeDialog.java");
-    }
-
-    Path settingsSource() {
-        return dir.resolve(prefix + "Settings.java");
     }
 
     Path description() {
@@ -90,71 +89,20 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
         return ports;
     }
 
-    /** Settings keys in declaration order, with the XML type KNIME saves them as. */
+    /** The node's parameter schema (the engine record its factory's model and dialog are made from). */
+    ParamSchema<?> schema() {
+        ParamSchema<?> schema = SCHEMAS.get(factoryClass);
+        if (schema == null) {
+            throw new AssertionError(factoryClass + ": no parameter schema listed in NodeSources.SCHEMAS");
+        }
+        return schema;
+    }
+
+    /** Settings keys in dialog order, with the XML type KNIME saves them as. */
     Map<String, String> settings() {
         Map<String, String> keys = new LinkedHashMap<>();
-        Matcher m = SETTING.matcher(Repo.read(settingsSource()));
-        while (m.find()) {
-            String type = switch (m.group(1)) {
-                case "string" -> "xstring";
-                case "bool" -> "xboolean";
-                case "integer" -> "xint";
-                case "number" -> "xdouble";
-                case "seed" -> "xlong";
-                default -> throw new IllegalStateException(m.group(1));
-            };
-            if (keys.put(m.group(2), type) != null) {
-                throw new AssertionError(settingsSource() + ": key '" + m.group(2) + "' is declared twice");
-            }
-        }
+        schema().params().forEach(p -> keys.put(p.key(), p.kind().xmlType));
         return keys;
-    }
-
-    /** Fields of the settings class (each one a user-visible option). */
-    List<String> settingsFields() {
-        List<String> fields = new ArrayList<>();
-        Matcher m = FIELD.matcher(Repo.read(settingsSource()));
-        while (m.find()) {
-            fields.add(m.group(1));
-        }
-        return fields;
-    }
-
-    /** The labels the dialog shows, including the shared rows (base model and other folders, device, prompt) it adds. */
-    Set<String> dialogLabels() {
-        String dialog = Repo.read(dialogSource());
-        Set<String> labels = new LinkedHashSet<>(labels(dialog));
-        Matcher base = BASE_MODEL_LABEL.matcher(dialog);
-        while (base.find()) {
-            labels.add(base.group(1));
-        }
-        String shared = Repo.read(Repo.PLUGIN_SRC.resolve("org/loralab/knime/SharedOptions.java"));
-        if (dialog.contains("SharedOptions.addDevice(")) {
-            labels.addAll(labels(method(shared, "addDevice")));
-        }
-        if (dialog.contains(".prompt.addTo(")) {
-            labels.addAll(labels(method(shared, "addTo")));
-        }
-        return labels;
-    }
-
-    private static List<String> labels(String source) {
-        List<String> out = new ArrayList<>();
-        Matcher m = LABEL.matcher(source);
-        while (m.find()) {
-            out.add(m.group(1).replace("\\\"", "\""));
-        }
-        return out;
-    }
-
-    /** The body of a method, from its name to the next method (good enough for these small classes). */
-    private static String method(String source, String name) {
-        int start = source.indexOf(" " + name + "(");
-        if (start < 0) {
-            throw new AssertionError("SharedOptions has no method " + name);
-        }
-        int end = source.indexOf("\n    }\n", start);
-        return source.substring(start, end < 0 ? source.length() : end);
     }
 
     boolean exists() {

@@ -184,16 +184,22 @@ final class TestWorkflow {
 
     // ---- node settings: every key of the node's settings class, in its order ----
 
+    /**
+     * The node's settings in the order given here (the order the nodes saved them when the workflows
+     * were made); every key of the node's schema but those added later must be given.
+     */
     private static ConfigXml settings(String factory, Map<String, String> values) {
         NodeSources node = NodeSources.of(factory);
         ConfigXml model = new ConfigXml("model");
         Map<String, String> types = node.settings();
-        if (!types.keySet().equals(values.keySet())) {
-            throw new IllegalStateException(factory + ": workflow settings " + values.keySet() + " differ from the node's " + types.keySet());
+        java.util.Set<String> required = new java.util.LinkedHashSet<>(types.keySet());
+        node.schema().params().stream().filter(p -> p.addedLater() && !values.containsKey(p.key())).forEach(p -> required.remove(p.key()));
+        if (!required.equals(values.keySet())) {
+            throw new IllegalStateException(factory + ": workflow settings " + values.keySet() + " differ from the node's " + required);
         }
-        types.forEach((key, type) -> {
-            model.config(key + "_Internals").string("SettingsModelID", modelId(type)).bool("EnabledStatus", true);
-            model.typed(key, type, values.get(key));
+        values.forEach((key, value) -> {
+            model.config(key + "_Internals").string("SettingsModelID", modelId(types.get(key))).bool("EnabledStatus", true);
+            model.typed(key, types.get(key), value);
         });
         return model;
     }

@@ -15,12 +15,27 @@ import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.table.TableFiles;
 import org.loralab.engine.table.Tables;
 import picocli.CommandLine.Command;
+import org.loralab.engine.params.BankParams;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** The Adapter Bank Reader node from the command line. */
-@Command(name = "bank", mixinStandardHelpOptions = true, description = "List a folder of adapters with their metadata.")
+@Command(name = "bank", mixinStandardHelpOptions = true, description = "List a folder of adapters with their metadata.",
+        modelTransformer = BankCommand.Options.class)
 final class BankCommand implements Callable<Integer> {
+
+    /** Adds the node's parameters as options. */
+    static final class Options implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SchemaOptions.addTo(spec, BankParams.SCHEMA);
+        }
+    }
+
+    @Spec CommandSpec spec;
 
     @Parameters(index = "0", description = "bank folder") Path bank;
     @Option(names = {"-m", "--model"}, converter = ModelFolder.class, description = "check compatibility with this base model (a model folder, or 'demo')") Path model;
@@ -32,7 +47,11 @@ final class BankCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.requireWritable(out);
         }
+        BankParams p = SchemaOptions.read(spec, BankParams.SCHEMA);
         List<BankEntry> entries = new AdapterBank(bank).read(model == null ? null : ModelConfig.load(model), ProgressListener.NONE);
+        if (p.onlyUsable()) {
+            entries = entries.stream().filter(BankEntry::usable).toList();
+        }
         for (BankEntry e : entries) {
             System.out.printf("%-28s %-12s r=%-3s %-4s %-10s %s%n", e.name(), e.status().name().toLowerCase(),
                     e.rank() == null ? "-" : e.rank(), e.language() == null ? "-" : e.language(), e.domain() == null ? "-" : e.domain(),

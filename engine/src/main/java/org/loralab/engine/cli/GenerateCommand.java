@@ -7,13 +7,31 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.TextGenerator;
 import org.loralab.engine.prompt.TemplateArgs;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import org.loralab.engine.params.ParamSpec;
+import org.loralab.engine.params.SummarizeParams;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text from a HF checkpoint folder (Llama, Qwen2, Qwen3).")
+        description = "Generate text from a HF checkpoint folder (Llama, Qwen2, Qwen3).", modelTransformer = GenerateCommand.Options.class)
 final class GenerateCommand implements Callable<Integer> {
+
+    /** Summarize's device, compute type and decoding parameters. */
+    static final class Options implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SchemaOptions.addTo(spec, SummarizeParams.SCHEMA, GenerateCommand::decoding);
+        }
+    }
+
+    static boolean decoding(ParamSpec p) {
+        return p.key().equals("device") || p.key().equals("dtype") || p.tab().equals("Decoding");
+    }
+
+    @Spec CommandSpec spec;
 
     @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP)
     Path model;
@@ -28,15 +46,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "one or more prompts, generated as one batch")
     List<String> prompts;
 
-    @Mixin
-    ModelArgs args;
 
     @Override
     public Integer call() throws Exception {
-        InfoCommand.printEngine(args.device);
-        try (TextGenerator generator = TextGenerator.load(model, args.modelOptions())) {
+        SummarizeParams p = SchemaOptions.read(spec, SummarizeParams.SCHEMA);
+        InfoCommand.printEngine(p.device().device());
+        try (TextGenerator generator = TextGenerator.load(model, p.device().options(p.dtype()))) {
             System.out.println("model: " + generator.model().dtypeChoice());
-            GenerationConfig cfg = args.apply(generator.defaults());
+            GenerationConfig cfg = p.apply(generator.defaults());
             long start = System.nanoTime();
             List<String> outputs = generator.generate(prompts, cfg, chat, TemplateArgs.parse(templateArgs),
                     new ConsoleProgress("generating"));

@@ -7,8 +7,7 @@ import java.util.concurrent.Callable;
 import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.loralab.engine.rouge.JapaneseRougeTokenizer;
-import org.loralab.engine.rouge.Language;
+import org.loralab.engine.params.RougeParams;
 import org.loralab.engine.rouge.RougeOptions;
 import org.loralab.engine.rouge.RougeTableScorer;
 import org.loralab.engine.rouge.RougeType;
@@ -16,23 +15,28 @@ import org.loralab.engine.table.AppendColumns;
 import org.loralab.engine.table.TableFiles;
 import org.loralab.engine.table.Tables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The ROUGE Scorer node from the command line. */
-@Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE.")
+@Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE.",
+        modelTransformer = RougeCommand.Options.class)
 final class RougeCommand implements Callable<Integer> {
 
+    /** Adds the node's parameters as options. */
+    static final class Options implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SchemaOptions.addTo(spec, RougeParams.SCHEMA);
+        }
+    }
+
+    @Spec CommandSpec spec;
     @Option(names = "--data", required = true, description = "table with predictions and references (.arrow, .csv, .jsonl)") Path data;
-    @Option(names = "--prediction-col", defaultValue = "summary", description = "column with the generated summaries") String predictionCol;
-    @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
-    @Option(names = "--language", defaultValue = "en", description = "en (rouge-score's tokenizer), ja, or detect (by script, per row)") String language;
-    @Option(names = "--language-col", description = "per-row language column") String languageCol;
-    @Option(names = "--japanese", defaultValue = "morpheme", description = "morpheme (Kuromoji) or character") String japanese;
-    @Option(names = "--no-stemmer", description = "do not Porter-stem English tokens") boolean noStemmer;
-    @Option(names = "--types", defaultValue = "rouge1,rouge2,rougeL,rougeLsum", split = ",", description = "ROUGE types, comma-separated") List<String> types;
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the intervals") int bootstrap;
-    @Option(names = "--confidence", defaultValue = "0.95", description = "confidence level of the intervals") double confidence;
-    @Option(names = "--seed", defaultValue = "42", description = "seed of the bootstrap") long seed;
+    @Option(names = "--types", split = ",", description = "ROUGE types, comma-separated (default: all four: rouge1, rouge2, rougeL, rougeLsum)")
+    List<String> types;
     @Option(names = "--out", required = true, description = "the input table with the per-row scores appended") Path out;
     @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") Path summary;
 
@@ -47,10 +51,14 @@ final class RougeCommand implements Callable<Integer> {
         if (summary != null && summary.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--summary " + summary + " is the same file as --out; name two files");
         }
-        RougeOptions options = RougeOptions.defaults().withTypes(types.stream().map(RougeType::parse).toList())
-                .withStemmer(!noStemmer).withLanguage(Language.parse(language))
-                .withJapaneseMode(JapaneseRougeTokenizer.Mode.parse(japanese))
-                .withBootstrap(bootstrap, confidence, seed);
+        RougeParams p = SchemaOptions.read(spec, RougeParams.SCHEMA);
+        if (types != null) {
+            p = p.withTypes(types.stream().map(RougeType::parse).toList());
+        }
+        RougeOptions options = p.options();
+        String predictionCol = p.predictionColumn();
+        List<String> referenceCols = p.referenceColumns();
+        String languageCol = p.languageColumnOrNull();
         try (BufferAllocator alloc = Tables.newAllocator("rouge");
                 VectorSchemaRoot input = TableFiles.read(data, alloc);
                 RougeTableScorer.Result r = new RougeTableScorer(options).score(input, predictionCol, referenceCols, languageCol, alloc,

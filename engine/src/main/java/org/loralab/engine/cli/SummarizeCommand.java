@@ -8,7 +8,7 @@ import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.loralab.engine.summarize.PromptChoice;
-import org.loralab.engine.summarize.SummarizeOptions;
+import org.loralab.engine.params.SummarizeParams;
 import org.loralab.engine.summarize.SummarizeTable;
 import org.loralab.engine.summarize.Summarizer;
 import org.loralab.engine.summarize.SummaryResult;
@@ -17,22 +17,30 @@ import org.loralab.engine.table.TableChunks;
 import org.loralab.engine.table.TableSink;
 import org.loralab.engine.table.Tables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The Summarize node from the command line. */
-@Command(name = "summarize", mixinStandardHelpOptions = true, description = "Summarize a table of documents.")
+@Command(name = "summarize", mixinStandardHelpOptions = true, description = "Summarize a table of documents.",
+        modelTransformer = SummarizeCommand.Options.class)
 final class SummarizeCommand implements Callable<Integer> {
 
+    /** Adds the node's parameters as options. */
+    static final class Options implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SchemaOptions.addTo(spec, SummarizeParams.SCHEMA);
+        }
+    }
+
+    @Spec CommandSpec spec;
     @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP) Path model;
     @Option(names = "--adapter", description = "adapter folder (none: the base model alone)") Path adapter;
-    @Option(names = "--merge", description = "merge the adapter into the weights first (faster)") boolean merge;
     @Option(names = "--data", required = true, description = "table of documents (.arrow, .csv, .jsonl)") Path data;
-    @Option(names = "--document-col", defaultValue = "document", description = "column with the documents") String documentCol;
     @Option(names = "--out", required = true, description = "output table (.arrow, .csv, .jsonl)") Path out;
-    @Option(names = "--max-input-tokens", defaultValue = "1024", description = "prompt tokens per row (longer documents are truncated)") int maxInput;
-    @Option(names = "--batch", defaultValue = "8", description = "documents decoded together") int batch;
-    @Mixin ModelArgs modelArgs;
     @Mixin PromptArgs prompt;
 
     @Option(names = "--chunk-rows", defaultValue = "2048",
@@ -41,7 +49,9 @@ final class SummarizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InfoCommand.printEngine(modelArgs.device);
+        SummarizeParams p = SchemaOptions.read(spec, SummarizeParams.SCHEMA);
+        String documentCol = p.documentColumn();
+        InfoCommand.printEngine(p.device().device());
         if (chunkRows < 1) {
             throw new IllegalArgumentException("--chunk-rows must be at least 1");
         }
@@ -55,10 +65,9 @@ final class SummarizeCommand implements Callable<Integer> {
             }
             PromptChoice promptChoice = prompt.choose(adapter);
             System.out.println("prompt: " + promptChoice.source());
-            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, promptChoice.format(), maxInput, batch,
-                    modelArgs.modelOptions()))) {
+            try (Summarizer s = Summarizer.open(p.options(model, adapter, promptChoice.format()))) {
                 System.out.println("model: " + s.model().dtypeChoice());
-                var generation = modelArgs.apply(s.defaults());
+                var generation = p.apply(s.defaults());
                 ConsoleProgress progress = new ConsoleProgress("summarize");
                 AtomicFiles.write(out, stream -> {
                     try (TableSink sink = TableSink.of(out, stream, alloc)) {

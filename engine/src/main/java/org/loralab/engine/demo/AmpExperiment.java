@@ -32,7 +32,7 @@ public final class AmpExperiment {
             for (PruneSettings.Granularity g : PruneSettings.Granularity.values()) {
                 for (PruneSettings.Schedule sch : PruneSettings.Schedule.values()) {
                     Path out = work.resolve("amp-" + imp + "-" + g + "-" + sch);
-                    MergeJob.Result r = MergeJob.run(new MergeJob.Spec(baseModel, bank, MergeJob.Method.ADAPTIVE, null,
+                    MergeJob.Result r = MergeJob.run(new MergeJob.Spec(baseModel, bank, MergeMethod.ADAPTIVE, null,
                             MergeSettings.of(MergeMethod.LINEAR), 0, new PruneSettings(imp, g, sch, ratio), c.tune(), DemoRunner.PROMPT,
                             null, 1, 1, out, true, false, c.device()), c.target(), c.listener());
                     System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.4f | %.4f |", imp.name().toLowerCase(Locale.ROOT),

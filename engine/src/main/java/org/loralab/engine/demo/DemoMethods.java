@@ -49,7 +49,7 @@ final class DemoMethods {
         out.add(new AdaptationMethod("continued (from " + c.continueFrom().getFileName() + ")",
                 Setting.grid(axes("lr", LEARNING_RATES, "epochs", epochs(c))),
                 (s, seed, dir) -> train(c, c.continueFrom(), null, s, seed, dir), (s, size) -> size.values()));
-        for (MergeJob.Method m : MergeJob.Method.values()) {
+        for (MergeMethod m : MergeMethod.values()) {
             out.add(merge(c, m));
         }
         return out;
@@ -60,7 +60,7 @@ final class DemoMethods {
         return List.of(e, Math.max(1, e / 2), 2 * e);
     }
 
-    private static AdaptationMethod merge(Context c, MergeJob.Method m) {
+    private static AdaptationMethod merge(Context c, MergeMethod m) {
         String label = DemoRunner.label(m);
         return switch (m) {
             case LORAHUB -> new AdaptationMethod(label, Setting.grid(axes("evaluations", List.of(40, 10, 20, 80))),
@@ -83,12 +83,12 @@ final class DemoMethods {
                         (s, size) -> size.values()); // the concatenated bank, all of it fine-tuned before pruning
             }
             default -> {
-                boolean hasDensity = m == MergeJob.Method.TIES || m.name().startsWith("DARE") || m == MergeJob.Method.MAGNITUDE_PRUNE;
+                boolean hasDensity = m == MergeMethod.TIES || m.name().startsWith("DARE") || m == MergeMethod.MAGNITUDE_PRUNE;
                 Map<String, List<?>> axes = hasDensity ? axes("weights", WEIGHTINGS, "density", List.of(0.5, 0.3, 0.7))
                         : axes("weights", WEIGHTINGS);
                 yield new AdaptationMethod(label, Setting.grid(axes),
                         (s, seed, dir) -> runMerge(c, m, weights(c, s.get("weights")),
-                                MergeSettings.of(MergeMethod.valueOf(m.name())).withDensity(hasDensity ? s.number("density") : 0.5)
+                                MergeSettings.of(m).withDensity(hasDensity ? s.number("density") : 0.5)
                                         .withSvdRank(c.lora().r()).withDare(true, seed),
                                 0, PruneSettings.defaults(), 2, 0.05, seed, dir),
                         (s, size) -> 0);
@@ -120,7 +120,7 @@ final class DemoMethods {
         return out;
     }
 
-    private static Path runMerge(Context c, MergeJob.Method m, double[] weights, MergeSettings classic, int loraHubBudget,
+    private static Path runMerge(Context c, MergeMethod m, double[] weights, MergeSettings classic, int loraHubBudget,
             PruneSettings prune, int topK, double temperature, long seed, Path out) throws IOException {
         AtomicFolders.deleteRecursively(out);
         MergeJob.run(new MergeJob.Spec(c.baseModel(), c.bank(), m, weights, classic, loraHubBudget, prune, c.tune().withSeed(seed),

@@ -1,7 +1,7 @@
 package org.loralab.engine.demo;
 
+import org.loralab.engine.merge.MergeMethod;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +39,6 @@ public final class DemoRunner {
     public static final DemoData.Lang TARGET_LANG = DemoData.Lang.JA;
     static final long BANK_SEED = 7;
     static final PromptFormat PROMPT = new PromptFormat("{document}\nSummary:", "", false);
-    static final String[] SHIPPED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-        "generation_config.json", "TRAINING.md"};
-
     /** A setting a method tried, with its dev ROUGE-L F1. */
     public record Tried(Setting setting, double devRougeL) {
     }
@@ -84,18 +81,9 @@ public final class DemoRunner {
         this.progress = progress;
     }
 
-    /** Copies the base model shipped inside the jar into {@code dir}. */
+    /** Copies the base model shipped inside the jar into {@code dir} (the model package owns it). */
     public static Path extractShippedModel(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        for (String f : SHIPPED_FILES) {
-            try (InputStream in = DemoRunner.class.getResourceAsStream("base-model/" + f)) {
-                if (in == null) {
-                    throw new IOException("the demo base model is missing from this build (base-model/" + f + ")");
-                }
-                Files.copy(in, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return dir;
+        return BaseModelLocation.extractShippedModel(dir);
     }
 
     private TrainingConfig tuneConfig() {
@@ -220,7 +208,7 @@ public final class DemoRunner {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    static String label(MergeJob.Method m) {
+    static String label(MergeMethod m) {
         return switch (m) {
             case LORAHUB -> "LoraHub";
             case ADAPTIVE -> "Adaptive Merge & Prune";

@@ -35,24 +35,6 @@ import org.loralab.engine.train.TrainingListener;
  */
 public final class MergeJob {
 
-    /** Every merge the node offers. */
-    public enum Method {
-        LINEAR, CAT, SVD, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE, LORAHUB, ADAPTIVE, DESCRIPTION;
-
-        public static Method parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown merge method '" + s + "': use one of " + Arrays.toString(values()).toLowerCase(Locale.ROOT));
-            }
-        }
-
-        /** LoraHub and Adaptive learn from target examples; the other merges need none. */
-        public boolean needsExamples() {
-            return this == LORAHUB || this == ADAPTIVE;
-        }
-    }
-
     /**
      * @param weights one per adapter for the classic merges and as Adaptive's start; null for uniform 1/N
      * @param classic density, svd rank, TIES sign rule, DARE rescale and seed (its method and weights are ignored)
@@ -60,7 +42,7 @@ public final class MergeJob {
      * @param tune the fine-tune of Adaptive Merge &amp; Prune
      * @param exportModel also write base + merged adapter as a full checkpoint beside the adapter ("-model")
      */
-    public record Spec(Path baseModel, List<Path> adapters, Method method, double[] weights, MergeSettings classic,
+    public record Spec(Path baseModel, List<Path> adapters, MergeMethod method, double[] weights, MergeSettings classic,
             int loraHubBudget, PruneSettings prune, TrainingConfig tune, PromptFormat prompt, String taskDescription,
             int topK, double temperature, Path output, boolean overwrite, boolean exportModel, ModelOptions device) {
     }
@@ -164,7 +146,7 @@ public final class MergeJob {
                     });
                 }
                 default -> {
-                    MergeSettings s = new MergeSettings(MergeMethod.valueOf(spec.method().name()), weights, spec.classic().density(),
+                    MergeSettings s = new MergeSettings(spec.method(), weights, spec.classic().density(),
                             spec.classic().signByFrequency(), spec.classic().svdRank(), spec.classic().dareRescale(), spec.classic().seed());
                     result = AdapterMath.toAdapter(model, ClassicMerge.merge(bank, s), spec.baseModel().toString());
                 }
@@ -217,14 +199,14 @@ public final class MergeJob {
         o.addProperty("ties_sign_by_frequency", spec.classic().signByFrequency());
         o.addProperty("dare_rescale", spec.classic().dareRescale());
         o.addProperty("seed", spec.classic().seed());
-        if (spec.method() == Method.LORAHUB) {
+        if (spec.method() == MergeMethod.LORAHUB) {
             o.addProperty("lorahub_budget", spec.loraHubBudget());
         }
-        if (spec.method() == Method.ADAPTIVE) {
+        if (spec.method() == MergeMethod.ADAPTIVE) {
             o.add("prune", gson.toJsonTree(spec.prune()));
             o.add("tune", gson.toJsonTree(spec.tune()));
         }
-        if (spec.method() == Method.DESCRIPTION) {
+        if (spec.method() == MergeMethod.DESCRIPTION) {
             o.addProperty("top_k", spec.topK());
             o.addProperty("temperature", spec.temperature());
         }

@@ -1,10 +1,15 @@
 package org.loralab.engine.merge;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
-/** The classic merges, by PEFT's add_weighted_adapter names. */
+/**
+ * Every merge the node offers, in one namespace: the classic merges by PEFT's add_weighted_adapter
+ * names, then LoraHub, Adaptive Merge &amp; Prune and the description-conditioned merge.
+ */
 public enum MergeMethod {
-    LINEAR, CAT, SVD, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE;
+    LINEAR, CAT, SVD, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE, LORAHUB, ADAPTIVE, DESCRIPTION;
 
     public String peftName() {
         return name().toLowerCase(Locale.ROOT);
@@ -14,8 +19,23 @@ public enum MergeMethod {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown merge method '" + s + "': use linear, cat, svd, ties, dare_linear, dare_ties or magnitude_prune");
+            throw new IllegalArgumentException("unknown merge method '" + s + "': use one of "
+                    + Arrays.toString(values()).toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** The merges {@link ClassicMerge} computes from the adapters alone (PEFT's). */
+    public boolean isClassic() {
+        return ordinal() <= MAGNITUDE_PRUNE.ordinal();
+    }
+
+    public static List<MergeMethod> classic() {
+        return Arrays.stream(values()).filter(MergeMethod::isClassic).toList();
+    }
+
+    /** LoraHub and Adaptive learn from target examples; the other merges need none. */
+    public boolean needsExamples() {
+        return this == LORAHUB || this == ADAPTIVE;
     }
 
     /** Methods that combine A's and B's separately and so need adapters of one rank. */

@@ -12,6 +12,9 @@ public record MergeSettings(MergeMethod method, double[] weights, double density
         boolean dareRescale, long seed) {
 
     public MergeSettings {
+        if (!method.isClassic()) {
+            throw new IllegalArgumentException(method.peftName() + " is not a classic merge");
+        }
         if (!(density > 0 && density <= 1)) {
             throw new IllegalArgumentException("density must lie in (0, 1], got " + density);
         }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.loralab.engine.demo.DemoRunner;
 import org.loralab.engine.io.AtomicFolders;
 
 /**
@@ -69,6 +68,25 @@ public final class BaseModelLocation {
         }
     }
 
+    /** Where the jar holds the demo base model (beside the demo that made it, by resource path only). */
+    private static final String SHIPPED = "/org/loralab/engine/demo/base-model/";
+    private static final String[] SHIPPED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+        "generation_config.json", "TRAINING.md"};
+
+    /** Copies the base model shipped inside the jar into {@code dir}. */
+    public static Path extractShippedModel(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String f : SHIPPED_FILES) {
+            try (InputStream in = BaseModelLocation.class.getResourceAsStream(SHIPPED + f)) {
+                if (in == null) {
+                    throw new IOException("the demo base model is missing from this build (base-model/" + f + ")");
+                }
+                Files.copy(in, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+
     private static Path shippedDemo(Path cacheDir) throws IOException {
         String hash = shippedHash();
         Path target = cacheDir.resolve("loralab-demo-base-model-" + hash);
@@ -77,7 +95,7 @@ public final class BaseModelLocation {
         }
         // absent, or damaged since: extract afresh, atomically (readers keep the old copy until the swap)
         try {
-            AtomicFolders.write(target, Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS), DemoRunner::extractShippedModel);
+            AtomicFolders.write(target, Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS), BaseModelLocation::extractShippedModel);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // another node extracted it at the same moment: theirs is complete, since the swap is atomic
         }
@@ -119,8 +137,8 @@ public final class BaseModelLocation {
 
     /** Short hash of the shipped config and weights, so a new build never reuses an older extraction. */
     private static String shippedHash() throws IOException {
-        try (InputStream config = DemoRunner.class.getResourceAsStream("base-model/config.json");
-                InputStream weights = DemoRunner.class.getResourceAsStream("base-model/model.safetensors")) {
+        try (InputStream config = BaseModelLocation.class.getResourceAsStream(SHIPPED + "config.json");
+                InputStream weights = BaseModelLocation.class.getResourceAsStream(SHIPPED + "model.safetensors")) {
             if (config == null || weights == null) {
                 throw new IOException("the demo base model is missing from this build");
             }

@@ -62,8 +62,13 @@ class BoundedInputsTest {
         }
         StringWriter err = new StringWriter();
         assertEquals(1, InProcessCli.run(err, "merge", "-m", model.toString(), "--adapters", dir.resolve("a") + "," + dir.resolve("b"), "--method", "svd",
-                "--svd-rank", "100000", "--out", dir.resolve("merged").toString()));
-        assertTrue(err.toString().contains("svd rank 100000 exceeds"), err.toString());
+                "--svd-rank", "4000", "--out", dir.resolve("merged").toString()));
+        assertTrue(err.toString().contains("svd rank 4000 exceeds"), err.toString());
+        // beyond the node's bound the parameter itself is refused, naming its flag and bounds
+        StringWriter bound = new StringWriter();
+        assertEquals(1, InProcessCli.run(bound, "merge", "-m", model.toString(), "--adapters", dir.resolve("a") + "," + dir.resolve("b"),
+                "--method", "svd", "--svd-rank", "100000", "--out", dir.resolve("merged").toString()));
+        assertTrue(bound.toString().contains("--svd-rank") && bound.toString().contains("[0, 4096]"), bound.toString());
     }
 
     @Test

@@ -98,7 +98,7 @@ class CliFirstRunTest {
         CommandLine cli = LoraLabCli.commandLine();
         cli.setOut(new java.io.PrintWriter(out));
         assertEquals(0, cli.execute("train", "--help"));
-        assertTrue(out.toString().matches("(?s).*--rank=<rank>\\s+LoRA rank.*Default: 8.*"), out.toString());
+        assertTrue(out.toString().matches("(?s).*--rank=<rank>\\s+Rank of the low-rank update BA\\..*Default: 8.*"), out.toString());
     }
 
     /** Benchmarks and model makers for developers: not what a user's --help is about. */

@@ -10,7 +10,15 @@ import picocli.CommandLine.Mixin;
 
 class PromptArgsTest {
 
-    @Command(name = "probe")
+    /** The prompt parameters as the commands get them. */
+    static final class PromptOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            return SchemaOptions.addTo(spec, PromptArgs.SCHEMA);
+        }
+    }
+
+    @Command(name = "probe", modelTransformer = PromptOptions.class)
     static final class Probe {
         @Mixin PromptArgs prompt;
     }

@@ -29,7 +29,15 @@ class SummarizePromptTest {
     static Path model;
     static Path adapter;
 
-    @Command(name = "probe")
+    /** The prompt parameters as the commands get them. */
+    static final class PromptOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            return SchemaOptions.addTo(spec, PromptArgs.SCHEMA);
+        }
+    }
+
+    @Command(name = "probe", modelTransformer = PromptOptions.class)
     static final class Probe {
         @Mixin PromptArgs prompt;
     }

@@ -1,5 +1,6 @@
 package org.loralab.engine.demo;
 
+import org.loralab.engine.merge.MergeMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,7 +93,7 @@ class DemoTest {
         Path model = DemoRunner.extractShippedModel(dir.resolve("base-model"));
         DemoRunner.Result result = new DemoRunner(DemoSettings.reduced(), dir.resolve("work"), model, ProgressListener.NONE).run(msg -> { });
         List<DemoRunner.Row> rows = result.rows();
-        assertEquals(3 + MergeJob.Method.values().length, rows.size());
+        assertEquals(3 + MergeMethod.values().length, rows.size());
         Map<String, DemoRunner.Row> byMethod = rows.stream().collect(Collectors.toMap(DemoRunner.Row::method, r -> r));
         for (DemoRunner.Row r : rows) {
             assertEquals(0.0, r.replacementShare(), r.method() + " wrote U+FFFD: " + r.examples());

@@ -45,7 +45,7 @@ class MergeJobTest {
         }
     }
 
-    static MergeJob.Spec spec(MergeJob.Method m, String out) {
+    static MergeJob.Spec spec(MergeMethod m, String out) {
         return new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("b")), m, null,
                 MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5).withSvdRank(2), 8, PruneSettings.defaults(), CFG, PROMPT,
                 "weather", 1, 0.5, dir.resolve(out), false, false, new ModelOptions("cpu", "auto"));
@@ -53,7 +53,7 @@ class MergeJobTest {
 
     @Test
     void everyMethodWritesAReproducibleAdapterWithItsRecipe() throws Exception {
-        for (MergeJob.Method m : MergeJob.Method.values()) {
+        for (MergeMethod m : MergeMethod.values()) {
             String name = m.name().toLowerCase();
             MergeJob.run(spec(m, name), ROWS, TrainingListener.NONE);
             AdapterMetadata meta = AdapterMetadata.load(dir.resolve(name));
@@ -65,7 +65,7 @@ class MergeJobTest {
         }
         AdapterMetadata adaptive = AdapterMetadata.load(dir.resolve("adaptive"));
         assertTrue(adaptive.metrics.get("pruned_ratio") >= 0.5 - 1e-9 && adaptive.metrics.get("pruned_ratio") < 0.56); // whole ranks: may overshoot
-        MergeJob.run(spec(MergeJob.Method.ADAPTIVE, "adaptive-again"), ROWS, TrainingListener.NONE);
+        MergeJob.run(spec(MergeMethod.ADAPTIVE, "adaptive-again"), ROWS, TrainingListener.NONE);
         assertArrayEquals(Files.readAllBytes(dir.resolve("adaptive/adapter_model.safetensors")),
                 Files.readAllBytes(dir.resolve("adaptive-again/adapter_model.safetensors")));
     }
@@ -75,13 +75,13 @@ class MergeJobTest {
     void theMergedPromptIsTheTargetDatasOrTheSourcesCommonOne() {
         PromptFormat other = new PromptFormat("Other {document}", "ja", true);
         List<PromptFormat> agree = List.of(other, other);
-        assertEquals(other, MergeJob.mergedPrompt(spec(MergeJob.Method.LINEAR, "unused"), agree));
-        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeJob.Method.ADAPTIVE, "unused"), agree));
-        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeJob.Method.LORAHUB, "unused"), agree));
-        assertEquals(null, MergeJob.mergedPrompt(spec(MergeJob.Method.TIES, "unused"), List.of(other, PROMPT)));
+        assertEquals(other, MergeJob.mergedPrompt(spec(MergeMethod.LINEAR, "unused"), agree));
+        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeMethod.ADAPTIVE, "unused"), agree));
+        assertEquals(PROMPT, MergeJob.mergedPrompt(spec(MergeMethod.LORAHUB, "unused"), agree));
+        assertEquals(null, MergeJob.mergedPrompt(spec(MergeMethod.TIES, "unused"), List.of(other, PROMPT)));
         java.util.ArrayList<PromptFormat> oneUnrecorded = new java.util.ArrayList<>(List.of(other));
         oneUnrecorded.add(null);
-        assertEquals(null, MergeJob.mergedPrompt(spec(MergeJob.Method.CAT, "unused"), oneUnrecorded));
+        assertEquals(null, MergeJob.mergedPrompt(spec(MergeMethod.CAT, "unused"), oneUnrecorded));
     }
 
     @Test
@@ -89,7 +89,7 @@ class MergeJobTest {
         Path other = new TinyCheckpoint().hiddenSize(32).heads(4, 2).write(dir.resolve("other"));
         TrainLoraJob.run(new TrainLoraJob.Spec(other, null, LoraConfig.of(2, 4, List.of("q_proj")), false, CFG, PROMPT,
                 dir.resolve("foreign"), false, null, false, null, new ModelOptions("cpu", "auto")), ROWS, List.of(), TrainingListener.NONE);
-        MergeJob.Spec s = new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("foreign")), MergeJob.Method.CAT, null,
+        MergeJob.Spec s = new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("foreign")), MergeMethod.CAT, null,
                 MergeSettings.of(MergeMethod.CAT), 8, PruneSettings.defaults(), CFG, PROMPT, null, 1, 1, dir.resolve("x"), false, false,
                 new ModelOptions("cpu", "auto"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MergeJob.run(s, List.of(), TrainingListener.NONE));

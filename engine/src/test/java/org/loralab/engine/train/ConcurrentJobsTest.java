@@ -67,7 +67,7 @@ class ConcurrentJobsTest {
     }
 
     private static Callable<Path> adaptiveMerge(String name, List<Path> bank) {
-        return () -> MergeJob.run(new MergeJob.Spec(model, bank, MergeJob.Method.ADAPTIVE, null, MergeSettings.of(MergeMethod.LINEAR),
+        return () -> MergeJob.run(new MergeJob.Spec(model, bank, MergeMethod.ADAPTIVE, null, MergeSettings.of(MergeMethod.LINEAR),
                 8, PruneSettings.defaults(), config(3).withEpochs(1), TrainingFixtures.PROMPT, null, 1, 1, dir.resolve(name), false,
                 false, new ModelOptions("cpu", "auto")), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
     }
