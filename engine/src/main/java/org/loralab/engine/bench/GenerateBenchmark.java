@@ -31,7 +31,7 @@ public final class GenerateBenchmark {
             Path llamaCpp) throws IOException, InterruptedException {
         if (threads > 0) {
             ai.djl.engine.Engine.getEngine("PyTorch");
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            org.loralab.engine.model.PyTorchInternals.setNumThreads(threads);
         }
         Path dir = Files.createTempDirectory("loralab-bench-generate");
         Path modelDir = new TinyCheckpoint().hiddenSize(hidden).layers(layers).heads(8, 4).intermediateSize(hidden * 11 / 4)
@@ -42,10 +42,10 @@ public final class GenerateBenchmark {
             System.out.printf("Generation benchmark on %s: Llama-shaped, hidden %d, %d layers, %.1f M parameters "
                     + "(%.0f MB of %s weights read per step); prompts of %d tokens, %d new tokens, greedy, %d threads%n",
                     model.device(), hidden, layers, weightBytes / (double) model.dtype().getNumOfBytes() / 1e6, weightBytes / 1e6,
-                    model.dtype(), promptTokens, newTokens, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                    model.dtype(), promptTokens, newTokens, org.loralab.engine.model.PyTorchInternals.numThreads());
             System.out.printf("  measured memory bandwidth (streaming sum of 1 GiB): %.1f GB/s -> batch-1 bound %.0f tokens/s%n",
                     bandwidth / 1e9, bandwidth / weightBytes);
-            int threadsUsed = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+            int threadsUsed = org.loralab.engine.model.PyTorchInternals.numThreads();
             com.google.gson.JsonObject torch = python == null ? null : TorchEager.run(python, "torch_decode.py", dir, threadsUsed,
                     List.of("--hidden", "" + hidden, "--layers", "" + layers, "--heads", "8", "--kv_heads", "4",
                             "--ff", "" + hidden * 11 / 4, "--vocab", "" + TinyCheckpoint.VOCAB_SIZE, "--prompt", "" + promptTokens,

@@ -25,11 +25,11 @@ public final class ScalingBenchmark {
     public static void run(int threads) throws IOException {
         if (threads > 0) {
             ai.djl.engine.Engine.getEngine("PyTorch");
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            org.loralab.engine.model.PyTorchInternals.setNumThreads(threads);
         }
         Path dir = Files.createTempDirectory("loralab-bench-scaling");
         System.out.printf("Scaling on %d threads: Llama-shaped, %d layers, 8/4 heads, MLP 2.75 x hidden, float32, random weights%n",
-                ai.djl.pytorch.jni.JniUtils.getNumThreads(), LAYERS);
+                org.loralab.engine.model.PyTorchInternals.numThreads(), LAYERS);
         System.out.println("  decode, batch 1 (ms per step; weight MB read per step; achieved GB/s):");
         for (int hidden : new int[] {256, 512, 1024}) {
             decode(dir, hidden, 64);

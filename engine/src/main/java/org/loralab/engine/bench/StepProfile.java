@@ -27,11 +27,11 @@ final class StepProfile {
     /** Runs {@code work} under the profiler and reads the trace back. */
     static StepProfile of(Runnable work, Path dir) throws IOException {
         Path trace = dir.resolve("trace-" + System.nanoTime() + ".json");
-        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+        org.loralab.engine.model.PyTorchInternals.startProfile();
         try {
             work.run();
         } finally {
-            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            org.loralab.engine.model.PyTorchInternals.stopProfile(trace.toString());
         }
         StepProfile p = new StepProfile();
         p.read(JsonParser.parseString(Files.readString(trace)));

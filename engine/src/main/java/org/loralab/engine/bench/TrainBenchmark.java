@@ -42,9 +42,9 @@ public final class TrainBenchmark {
                 .intermediateSize(s.ff()).weightStd(0.02).seed(1).write(dir.resolve("model"));
         ai.djl.engine.Engine.getEngine("PyTorch");
         if (requestedThreads > 0) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(requestedThreads);
+            org.loralab.engine.model.PyTorchInternals.setNumThreads(requestedThreads);
         }
-        int javaThreads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        int javaThreads = org.loralab.engine.model.PyTorchInternals.numThreads();
         int threads = javaThreads;
         System.out.printf("LoRA training benchmark: Llama-shaped, hidden %d, %d layers, %d/%d heads, MLP %d, vocab %d; "
                 + "LoRA r=%d on all 7 linear modules; batch %d x %d tokens (loss on the second half); float32, %d threads%n",

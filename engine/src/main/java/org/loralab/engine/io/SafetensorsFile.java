@@ -273,31 +273,20 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Loads a bf16 tensor as bf16, straight from the file into PyTorch-owned memory on the CPU: no
-     * float32 copy, no mapping and nothing on the Java heap. {@code manager} must be a CPU manager.
+     * Reads a tensor's stored bytes, as they are, into {@code target} (a tensor's own memory: the
+     * model package loads bf16 tensors this way, with no float32 copy and nothing on the Java heap).
      */
-    public NDArray loadBf16(NDManager manager, String name) throws IOException {
+    public void readRaw(String name, ByteBuffer target) throws IOException {
         TensorInfo info = info(name);
-        if (info.dataType() != DataType.BFLOAT16) {
-            throw new IOException(file + ": tensor '" + name + "' is " + info.dtype() + ", not BF16");
+        if (target.capacity() != info.end() - info.begin()) {
+            throw new IOException(file + ": tensor '" + name + "': buffer of " + target.capacity() + " bytes for "
+                    + (info.end() - info.begin()));
         }
-        NDArray array = org.loralab.engine.model.Bf16.empty(manager, info.djlShape());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (info.end() > info.begin()) {
-                // A direct view of the tensor's own memory: the file is read into it in place.
-                ByteBuffer target = ai.djl.pytorch.jni.JniUtils.getByteBuffer((ai.djl.pytorch.engine.PtNDArray) array, true);
-                if (target.capacity() != info.end() - info.begin()) {
-                    throw new IOException(file + ": tensor '" + name + "': buffer of " + target.capacity() + " bytes for "
-                            + (info.end() - info.begin()));
-                }
+        if (info.end() > info.begin()) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 readFully(ch, target, dataStart + info.begin());
             }
-        } catch (IOException | RuntimeException e) {
-            array.close();
-            throw e;
         }
-        array.setName(name);
-        return array;
     }
 
     /**
@@ -318,7 +307,7 @@ public final class SafetensorsFile {
         data.order(ByteOrder.LITTLE_ENDIAN);
         NDArray array;
         if (info.dataType() == DataType.BFLOAT16) {
-            // Widened in Java: DJL cannot create a bf16 tensor from a buffer (see Bfloat16; loadBf16 keeps bf16).
+            // Widened in Java: DJL cannot create a bf16 tensor from a buffer (see Bfloat16; the model package reads bf16 as bf16 with readRaw).
             // Copied again into PyTorch-owned (64-byte aligned) memory: kernels fed Java buffers
             // of varying alignment gave run-to-run different results.
             NDArray javaBacked = manager.create(Bfloat16.toFloat32(data, info.djlShape().size()), info.djlShape(), DataType.FLOAT32);

@@ -24,7 +24,8 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
     private static DataType storedType(NDArray array, boolean float32AsBf16) {
-        DataType own = org.loralab.engine.model.Bf16.dtypeOf(array); // DJL calls native bf16 UNKNOWN
+        // DJL calls a native bf16 tensor UNKNOWN; the engine makes no other dtype DJL cannot name (see model.Bf16)
+        DataType own = array.getDataType() == DataType.UNKNOWN ? DataType.BFLOAT16 : array.getDataType();
         return float32AsBf16 && own == DataType.FLOAT32 ? DataType.BFLOAT16 : own;
     }
 

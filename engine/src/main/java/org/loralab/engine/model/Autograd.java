@@ -1,9 +1,6 @@
 package org.loralab.engine.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * PyTorch's grad mode on the calling thread, set explicitly by every job.
@@ -39,14 +36,13 @@ public final class Autograd {
 
     /** Whether operations on this thread are recorded. */
     public static boolean isRecording() {
-        Engine.getEngine("PyTorch"); // loads the native library on first use
-        return JniUtils.isGradMode();
+        return PyTorchInternals.isGradMode();
     }
 
     /** Back-propagates a scalar, accumulating into the gradients of the leaves that require one. */
     public static void backward(NDArray scalar) {
         try (NDArray seed = scalar.onesLike()) {
-            JniUtils.backward((PtNDArray) scalar, (PtNDArray) seed, false, false);
+            PyTorchInternals.backward(scalar, seed);
         }
     }
 
@@ -59,7 +55,7 @@ public final class Autograd {
         if (!output.getShape().equals(gradient.getShape())) {
             throw new IllegalArgumentException("gradient of shape " + gradient.getShape() + " for an output of shape " + output.getShape());
         }
-        JniUtils.backward((PtNDArray) output, (PtNDArray) gradient, false, false);
+        PyTorchInternals.backward(output, gradient);
     }
 
     /**
@@ -82,12 +78,12 @@ public final class Autograd {
 
     /** Whether the leaf {@code x} (a weight, not a computed array) requires a gradient. */
     public static boolean requiresGradient(NDArray leaf) {
-        return JniUtils.requiresGrad((PtNDArray) leaf);
+        return PyTorchInternals.requiresGrad(leaf);
     }
 
     private static Scope set(boolean on) {
         boolean previous = isRecording();
-        JniUtils.setGradMode(on);
-        return () -> JniUtils.setGradMode(previous);
+        PyTorchInternals.setGradMode(on);
+        return () -> PyTorchInternals.setGradMode(previous);
     }
 }

@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -105,7 +102,7 @@ public final class Bf16 {
     }
 
     private static void requireNotRecording() {
-        if (JniUtils.isGradMode()) {
+        if (PyTorchInternals.isGradMode()) {
             throw new IllegalStateException("bfloat16 weights are for inference in this engine: autograd through "
                     + "bf16 tensors is not available with DJL 0.35.1; load the model in float32 to train");
         }
@@ -130,7 +127,7 @@ public final class Bf16 {
         }
         try {
             // isTrain=true: outputs are ordinary tensors (not inference tensors, which refuse in-place writes).
-            return IValueUtils.forward(module(), in, true).singletonOrThrow();
+            return PyTorchInternals.forward(module(), in).singletonOrThrow();
         } finally {
             tag.close();
             views.close();
@@ -140,14 +137,12 @@ public final class Bf16 {
     private static synchronized PtSymbolBlock module() {
         if (ops == null) {
             // Lives as long as the process: a few hundred bytes of TorchScript, shared by every model and thread.
-            PtNDManager holder = (PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch");
             try (InputStream in = Bf16.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
                     throw new IOException("the engine jar lacks " + RESOURCE);
                 }
-                ops = JniUtils.loadModule(holder, in, false, false);
+                ops = PyTorchInternals.loadModule(in);
             } catch (IOException e) {
-                holder.close();
                 throw new UncheckedIOException(e);
             }
         }

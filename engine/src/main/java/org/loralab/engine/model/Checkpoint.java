@@ -150,13 +150,30 @@ public final class Checkpoint {
     /** A bf16 tensor kept bf16: read into PyTorch memory on the CPU (then moved to {@code device}), never widened. */
     private static NDArray loadBf16(NDManager manager, SafetensorsFile file, String name, Device device) throws IOException {
         if (!device.isGpu()) {
-            return file.loadBf16(manager, name);
+            return readBf16(manager, file, name);
         }
         try (NDManager cpu = manager.newSubManager(Device.cpu())) {
-            NDArray onCpu = file.loadBf16(cpu, name);
+            NDArray onCpu = readBf16(cpu, file, name);
             NDArray placed = Bf16.toDevice(onCpu, manager);
             placed.setName(name);
             return placed;
         }
+    }
+
+    /** A bf16 tensor straight from the file into PyTorch-owned memory on the CPU ({@code manager} a CPU manager). */
+    private static NDArray readBf16(NDManager manager, SafetensorsFile file, String name) throws IOException {
+        SafetensorsFile.TensorInfo info = file.info(name);
+        if (info.dataType() != DataType.BFLOAT16) {
+            throw new IOException(file.file() + ": tensor '" + name + "' is " + info.dtype() + ", not BF16");
+        }
+        NDArray array = Bf16.empty(manager, info.djlShape());
+        try {
+            file.readRaw(name, PyTorchInternals.memoryOf(array)); // read in place into the tensor's own memory
+        } catch (IOException | RuntimeException e) {
+            array.close();
+            throw e;
+        }
+        array.setName(name);
+        return array;
     }
 }

@@ -2,7 +2,6 @@ package org.loralab.engine.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Platform;
 import ai.djl.util.cuda.CudaUtils;
@@ -67,7 +66,7 @@ public final class EngineSetup {
         List<String> parts = new ArrayList<>();
         parts.add(device.isGpu() ? "GPU " + device.getDeviceId() + " (compute capability "
                 + CudaUtils.getComputeCapability(device.getDeviceId()) + ", CUDA " + CudaUtils.getCudaVersionString() + ")"
-                : "CPU (" + JniUtils.getNumThreads() + " threads)");
+                : "CPU (" + PyTorchInternals.numThreads() + " threads)");
         parts.add("PyTorch " + engine.getVersion() + " via DJL");
         String path = LibUtils.getLibtorchPath();
         String flavor = setting("PYTORCH_FLAVOR");

@@ -3,8 +3,6 @@ package org.loralab.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Keys and values of every layer seen so far, shape (batch, kv_heads, seq, head_dim) each, kept in
@@ -66,7 +64,7 @@ public final class KvCache implements AutoCloseable {
      */
     private static void write(NDArray buffer, NDArray added, long from) {
         Shape s = added.getShape();
-        JniUtils.indexSet((PtNDArray) buffer, (PtNDArray) added, new long[] {0, 0, from, 0},
+        PyTorchInternals.indexSet(buffer, added, new long[] {0, 0, from, 0},
                 new long[] {s.get(0), s.get(1), from + s.get(2), s.get(3)}, new long[] {1, 1, 1, 1});
     }
 

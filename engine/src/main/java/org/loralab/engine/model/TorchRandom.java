@@ -3,7 +3,6 @@ package org.loralab.engine.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Random draws inside PyTorch that depend only on the caller's own seeds.
@@ -24,7 +23,7 @@ public final class TorchRandom {
     public static NDArray dropout(NDArray x, double p, long seed) {
         Engine.getEngine("PyTorch");
         synchronized (GENERATOR) {
-            JniUtils.setSeed(seed);
+            PyTorchInternals.setSeed(seed);
             return Dropout.dropout(x, (float) p, true).singletonOrThrow();
         }
     }

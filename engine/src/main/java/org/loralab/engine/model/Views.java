@@ -1,8 +1,6 @@
 package org.loralab.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Views without copying, straight through libtorch's {@code Tensor::slice}: DJL's
@@ -17,6 +15,6 @@ final class Views {
     /** Elements [from, to) of axis {@code axis} (negative counts from the end), a view. */
     static NDArray narrow(NDArray x, int axis, long from, long to) {
         int a = axis < 0 ? x.getShape().dimension() + axis : axis;
-        return JniUtils.slice((PtNDArray) x, a, from, to, 1);
+        return PyTorchInternals.slice(x, a, from, to);
     }
 }
