@@ -77,7 +77,8 @@ final class TrainerCheckpoint {
                 history.add(h);
             }
             o.add("history", history);
-            o.addProperty("training_config", cfg.toString());
+            o.addProperty("training_config", cfg.toString()); // for people reading the file
+            o.add(SETTINGS, new Gson().toJsonTree(cfg.resultSettings()));
             o.addProperty("data_hash", dataHash);
             o.add(IDENTITY, identity(adapter, model));
             Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().serializeSpecialFloatingPointValues().create();
@@ -85,15 +86,38 @@ final class TrainerCheckpoint {
         });
     }
 
+    /** The settings that change the result, compared one by one; the message names each that differs. */
+    static void requireSameSettings(Path folder, JsonObject state, TrainingConfig cfg) {
+        if (!state.has(SETTINGS)) { // written before the settings were recorded by name
+            if (!cfg.toString().equals(state.get("training_config").getAsString())) {
+                throw new IllegalArgumentException(folder + ": the checkpoint was made with other training settings ("
+                        + state.get("training_config").getAsString() + "); resume with the same settings or start afresh");
+            }
+            return;
+        }
+        JsonObject saved = state.getAsJsonObject(SETTINGS);
+        JsonObject now = new Gson().toJsonTree(cfg.resultSettings()).getAsJsonObject();
+        java.util.List<String> differences = new java.util.ArrayList<>();
+        for (String key : now.keySet()) {
+            // as JSON text: exact for 64-bit seeds, which JsonPrimitive.equals compares as doubles
+            if (!now.get(key).toString().equals(String.valueOf(saved.get(key)))) {
+                differences.add(key + " " + now.get(key) + " now, " + saved.get(key) + " in the checkpoint");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(folder + ": the checkpoint was made with other training settings ("
+                    + String.join("; ", differences) + "); resume with the same settings or start afresh");
+        }
+    }
+
+    private static final String SETTINGS = "training_settings";
+
     static LoraTrainer.TrainerState restore(Path dir, LoraAdapter adapter, CausalLM model, AdamW optimizer, TrainingConfig cfg,
             String dataHash) throws IOException {
         Path folder = AtomicFolders.resolveForReading(dir.resolve(FOLDER));
         JsonObject o = JsonParser.parseString(BoundedFiles.readText(folder.resolve(STATE), BoundedFiles.LARGE_JSON_LIMIT)).getAsJsonObject();
         requireSameIdentity(folder, o.get(IDENTITY), identity(adapter, model));
-        if (!cfg.toString().equals(o.get("training_config").getAsString())) {
-            throw new IllegalArgumentException(folder + ": the checkpoint was made with other training settings ("
-                    + o.get("training_config").getAsString() + "); resume with the same settings or start afresh");
-        }
+        requireSameSettings(folder, o, cfg);
         if (dataHash != null && !dataHash.equals(o.get("data_hash").getAsString())) {
             throw new IllegalArgumentException(folder + ": the checkpoint was made on other training data; resume with the same rows or start afresh");
         }

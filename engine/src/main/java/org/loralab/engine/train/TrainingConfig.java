@@ -42,6 +42,26 @@ public record TrainingConfig(int epochs, double learningRate, int batchSize, int
         }
     }
 
+    /**
+     * The settings that change what training computes, by name: a checkpoint resumes only under
+     * the same. The checkpoint interval is not among them (a resumed run may checkpoint more often).
+     */
+    public java.util.Map<String, Object> resultSettings() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("learning_rate", learningRate);
+        m.put("batch_size", batchSize);
+        m.put("gradient_accumulation", gradientAccumulation);
+        m.put("warmup_ratio", warmupRatio);
+        m.put("lr_schedule", schedule.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("weight_decay", weightDecay);
+        m.put("max_grad_norm", maxGradNorm);
+        m.put("max_length", maxSeqLength);
+        m.put("seed", seed);
+        m.put("early_stopping_patience", earlyStoppingPatience);
+        return m;
+    }
+
     public static TrainingConfig defaults() {
         return new TrainingConfig(3, 2e-4, 4, 1, 0.0, LrSchedule.LINEAR, 0.0, 1.0, 512, 42, 0, 0);
     }
