@@ -18,7 +18,8 @@ import org.loralab.engine.table.Tables;
  * A row that cannot be scored (every reference missing, unknown language) gets empty scores and
  * an error message; it never stops the table and is left out of the summary, which counts it. A
  * missing reference (null) is not an empty one: an empty reference is scored, 0 as rouge-score
- * scores it.
+ * scores it. A missing prediction (a summary that failed) is such a row error too: scoring it as
+ * an empty text would put a 0 into the corpus mean for a row the model never answered.
  */
 public final class RougeTableScorer {
 
@@ -95,6 +96,9 @@ public final class RougeTableScorer {
     }
 
     private RowResult scoreRow(int row, String prediction, List<String> refs, String languageCell) {
+        if (prediction == null) {
+            return new RowResult(null, null, "row " + row + ": the prediction is missing (a failed summary?)");
+        }
         if (refs.isEmpty()) {
             return new RowResult(null, null, "row " + row + ": every reference cell is missing");
         }
