@@ -125,9 +125,9 @@ public record ModelConfig(
         }
         if (e.isJsonArray()) {
             JsonArray a = e.getAsJsonArray();
-            a.forEach(x -> ids.add(x.getAsLong()));
+            a.forEach(x -> ids.add(StrictJson.wholeLong(x, "eos_token_id")));
         } else {
-            ids.add(e.getAsLong());
+            ids.add(StrictJson.wholeLong(e, "eos_token_id"));
         }
         return ids;
     }

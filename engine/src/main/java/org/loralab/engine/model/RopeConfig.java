@@ -1,6 +1,7 @@
 package org.loralab.engine.model;
 
 import com.google.gson.JsonObject;
+import org.loralab.engine.io.StrictJson;
 
 /**
  * Rotary embedding frequencies: {@code rope_theta} plus the {@code rope_scaling} variants we
@@ -15,7 +16,7 @@ public record RopeConfig(double theta, String type, double factor, double lowFre
         }
         String type = scaling.has("rope_type") ? scaling.get("rope_type").getAsString()
                 : scaling.has("type") ? scaling.get("type").getAsString() : "default";
-        double factor = scaling.has("factor") ? scaling.get("factor").getAsDouble() : 1.0;
+        double factor = scaling.has("factor") ? StrictJson.finite(scaling.get("factor"), "rope_scaling.factor") : 1.0;
         switch (type) {
             case "default":
                 return new RopeConfig(theta, "default", 1, 1, 1, 0, headDim);
@@ -23,9 +24,9 @@ public record RopeConfig(double theta, String type, double factor, double lowFre
                 return new RopeConfig(theta, type, factor, 1, 1, 0, headDim);
             case "llama3":
                 return new RopeConfig(theta, type, factor,
-                        scaling.get("low_freq_factor").getAsDouble(),
-                        scaling.get("high_freq_factor").getAsDouble(),
-                        scaling.get("original_max_position_embeddings").getAsInt(), headDim);
+                        StrictJson.finite(scaling.get("low_freq_factor"), "rope_scaling.low_freq_factor"),
+                        StrictJson.finite(scaling.get("high_freq_factor"), "rope_scaling.high_freq_factor"),
+                        StrictJson.wholeInt(scaling.get("original_max_position_embeddings"), "rope_scaling.original_max_position_embeddings"), headDim);
             default:
                 throw new IllegalArgumentException("rope_scaling type '" + type
                         + "' is not supported (supported: default, linear, llama3)");
