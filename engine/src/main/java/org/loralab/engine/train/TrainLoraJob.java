@@ -92,6 +92,10 @@ public final class TrainLoraJob {
                 meta.metrics.put("steps", (double) result.steps());
                 meta.metrics.put("trained_tokens", (double) result.trainedTokens());
                 meta.metrics.put("seconds", result.seconds());
+                meta.metrics.put("trained_examples", (double) result.trainedExamples());
+                if (result.resumes() > 0) {
+                    meta.metrics.put("resumes", (double) result.resumes());
+                }
                 meta.metrics.put("trainable_parameters", (double) adapter.parameterCount());
                 meta.settings = settings(spec, adapter);
                 AdapterWriter.write(adapter, meta, spec.output(), spec.overwrite());
