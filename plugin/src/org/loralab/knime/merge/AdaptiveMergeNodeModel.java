@@ -1,5 +1,6 @@
 package org.loralab.knime.merge;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.bank.AdapterReference;
+import org.loralab.engine.bank.BankTable;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.train.TrainingExample;
@@ -98,11 +100,17 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
         return new PortObject[] {output.portObject(ref), weights.getTable()};
     }
 
-    /** The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. */
+    /**
+     * The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. A bank
+     * listing's {@code location} (the folder setting it was read through) is resolved again, so a moved workflow finds
+     * its bank where it is now; a folder that is gone (a temporary file store of a table saved and reopened) is named
+     * with what to do, not passed on to fail later.
+     */
     private List<Path> adapterPaths(final BufferedDataTable table) throws InvalidSettingsException {
         DataTableSpec spec = table.getDataTableSpec();
         int path = KnimeTables.column(spec, settings.pathColumn.getStringValue(), "adapter path");
         int status = settings.onlyValid.getBooleanValue() ? spec.findColumnIndex("status") : -1;
+        int location = settings.pathColumn.getStringValue().equals("path") ? spec.findColumnIndex(BankTable.LOCATION) : -1;
         List<Path> out = new ArrayList<>();
         try (CloseableRowIterator it = table.iterator()) {
             while (it.hasNext()) {
@@ -114,7 +122,19 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
                 if (p == null || p.isBlank()) {
                     throw new InvalidSettingsException("RowID '" + r.getKey().getString() + "' has no adapter path.");
                 }
-                out.add(KnimePaths.local(p, "adapter path in RowID '" + r.getKey().getString() + "'"));
+                String row = "RowID '" + r.getKey().getString() + "'";
+                String loc = location >= 0 ? text(r, location) : null;
+                Path folder = loc != null && !loc.isBlank() ? KnimePaths.local(loc, "adapter location in " + row)
+                    : KnimePaths.local(p, "adapter path in " + row);
+                if (!Files.isDirectory(folder)) {
+                    throw new InvalidSettingsException(row + ": the adapter folder " + folder + " no longer exists"
+                        + (loc != null && !loc.isBlank() ? " (location '" + loc + "')."
+                            : ". The table was made before: it lists the temporary folder of an adapter kept inside the "
+                                + "workflow (gone once the workflow was saved and reopened), or a folder since moved.")
+                        + " Re-execute the Adapter Bank Reader (and the nodes before it) so that the table lists the "
+                        + "adapters where they are now.");
+                }
+                out.add(folder);
             }
         }
         if (out.isEmpty()) {
