@@ -54,10 +54,10 @@ class UntargetedTensorsTest {
             }
             Path cfg = adapterDir.resolve(LoraConfig.FILE);
             Files.writeString(cfg, Files.readString(cfg).replaceAll("(?s)\"target_modules\": \\[.*?\\]",
-                    "\"target_modules\": [\"up_proj\"]"));
+                    "\"target_modules\": [\"c_attn\"]")); // GPT-2's name: no layer of this model, no tensor
             java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                     () -> LoraAdapter.load(adapterDir, model).close());
-            assertTrue(e.getMessage().startsWith(adapterDir + ": target_modules [up_proj] match none of its 8 LoRA tensors"),
+            assertTrue(e.getMessage().startsWith(adapterDir + ": target_modules [c_attn] match none of its 8 LoRA tensors"),
                     e.getMessage());
             BankEntry entry = AdapterBank.inspect(adapterDir, ModelConfig.load(base));
             assertEquals(BankEntry.Status.INVALID, entry.status());
