@@ -72,6 +72,7 @@ public final class AtomicFolders {
         }
         // Refuse before the work, not after it: an existing target must be replaceable.
         requireWritable(abs, replace);
+        Path checkedVersion = versionBehind(abs);
         Files.createDirectories(parent);
         String name = abs.getFileName().toString();
         Path tmp = parent.resolve("." + name + ".tmp-" + UUID.randomUUID());
@@ -85,7 +86,11 @@ public final class AtomicFolders {
             }
             try (CrossProcessLock lock = CrossProcessLock.acquire(parent.resolve("." + name + ".lock"))) {
                 restoreSetAside(abs);
-                requireWritable(abs, replace); // again: another writer may have been first
+                // again, as another writer may have been first; a version is never changed once written, so the same
+                // version need not be read (hashed) again, which would hold the lock for as long as that takes
+                if (checkedVersion == null || !checkedVersion.equals(versionBehind(abs))) {
+                    requireWritable(abs, replace);
+                }
                 Path version = parent.resolve("." + name + VERSION + UUID.randomUUID());
                 move(tmp, version);
                 Path old = null;

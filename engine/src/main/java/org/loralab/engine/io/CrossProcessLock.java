@@ -34,9 +34,9 @@ public record CrossProcessLock(ReentrantLock local, FileChannel channel, FileLoc
 
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
-    /** The lock is held only while a folder is swapped into place (seconds); waiting longer means a stuck holder. */
+    /** The lock is held only while a folder is swapped into place (seconds); waiting minutes means a stuck holder. */
     static long timeoutMillis() {
-        return Long.getLong("loralab.lockTimeoutMillis", 120_000L);
+        return Long.getLong("loralab.lockTimeoutMillis", 300_000L);
     }
 
     /** Waits for the lock on {@code lockFile} (at most {@link #timeoutMillis()}), creating the file when absent. */
