@@ -72,4 +72,28 @@ class LeftoverTempsTest {
         assertEquals("xy", Files.readString(dir.resolve("slow.arrow")));
         assertFalse(Files.exists(live));
     }
+
+    @Test
+    void aTempLockedByAnotherProcessIsLeftAlone() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), SlowTableWriterMain.class.getName(),
+                dir.resolve("summaries.arrow").toString()).redirectErrorStream(true).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertEquals("writing", out.readLine());
+            Path live;
+            try (var s = Files.list(dir)) {
+                live = s.filter(p -> p.getFileName().toString().startsWith(".summaries.arrow.")).findFirst().orElseThrow();
+            }
+            age(live); // a slow row: untouched for long, but its writer is alive and holds the lock
+            AtomicFiles.writeString(dir.resolve("other.csv"), "another table in the folder");
+            assertTrue(Files.exists(live), "the other process's temp is still being written");
+            writer.destroyForcibly(); // now killed: the lock goes with the process
+            writer.waitFor();
+            AtomicFiles.writeString(dir.resolve("other.csv"), "and again");
+            assertFalse(Files.exists(live), "a killed writer's temp is removed by the next write");
+        } finally {
+            writer.destroyForcibly();
+        }
+    }
 }
