@@ -15,8 +15,8 @@ public final class BankTable {
     }
 
     /** The metrics LoRA Lab's own training and merging record, so a bank being filled has its columns up front. */
-    public static final List<String> STANDARD_METRICS = List.of("pruned_ratio", "seconds", "steps", "target_loss", "train_loss",
-            "trainable_parameters", "trained_tokens", "validation_loss");
+    public static final List<String> STANDARD_METRICS = List.of("pruned_ratio", "resumes", "seconds", "steps", "target_loss",
+            "train_loss", "trainable_parameters", "trained_examples", "trained_tokens", "validation_loss");
 
     /** Column: where the adapter is found again (see {@link #of(List, Set, List, BufferAllocator)}). */
     public static final String LOCATION = "location";

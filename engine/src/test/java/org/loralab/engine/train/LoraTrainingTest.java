@@ -134,6 +134,9 @@ class LoraTrainingTest {
         assertEquals(full.trainedExamples(), resumed.training().trainedExamples());
         assertEquals(3L * TrainingFixtures.rows().size(), resumed.training().trainedExamples());
         assertEquals((double) full.trainedTokens(), AdapterMetadata.load(dir.resolve("resumed")).metrics.get("trained_tokens"));
+        // every metric training records has its bank column before any adapter is read (the KNIME node declares them)
+        java.util.Set<String> recorded = AdapterMetadata.load(dir.resolve("resumed")).metrics.keySet();
+        assertTrue(org.loralab.engine.bank.BankTable.STANDARD_METRICS.containsAll(recorded), String.valueOf(recorded));
         Map<String, float[]> a = weights(dir.resolve("full"));
         Map<String, float[]> b = weights(dir.resolve("resumed"));
         for (String k : a.keySet()) {
