@@ -1,5 +1,6 @@
 package org.loralab.engine.summarize;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,6 +76,9 @@ public final class Summarizer implements AutoCloseable {
     public static Summarizer open(SummarizeOptions options) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return openWithoutRecording(options);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
+                    + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
         }
     }
 
@@ -91,7 +95,7 @@ public final class Summarizer implements AutoCloseable {
                 }
             }
             return new Summarizer(g, a, options);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             g.close();
             throw e;
         }

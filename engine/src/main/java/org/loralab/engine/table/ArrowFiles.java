@@ -149,6 +149,10 @@ public final class ArrowFiles {
             }
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);
+        } catch (OutOfMemoryError e) {
+            // The partial table is closed above: nothing of this read stays referenced.
+            throw new IOException(file + ": ran out of memory reading the table (" + e.getMessage()
+                    + "); give the JVM more memory or read it in chunks", e);
         }
     }
 

@@ -79,8 +79,8 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Texts longer than this are refused per tokenizer call: it keeps regex matching far from Oniguruma's step limit. */
     public static final int MAX_CHARS_PER_CALL = 1 << 20;
-    /** More added tokens are refused: the native loader adds them in quadratic time (80,000 took 155 s). */
-    public static final int MAX_ADDED_TOKENS = 50_000;
+    /** More added tokens are refused: the native loader adds them in quadratic time (32,768 take 13 s, 80,000 took 155 s). */
+    public static final int MAX_ADDED_TOKENS = 32_768;
 
     /**
      * What the native tokenizer cannot survive or finish, checked before it sees the file: regex
