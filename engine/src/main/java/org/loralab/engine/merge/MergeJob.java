@@ -1,5 +1,6 @@
 package org.loralab.engine.merge;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -85,6 +86,9 @@ public final class MergeJob {
     public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, targetRows, listener);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Merging", spec.adapters().size() + " adapter(s) " + spec.adapters() + " on the base model "
+                    + spec.baseModel() + " with " + targetRows.size() + " target rows", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.loralab.engine.summarize;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.generate.NonFiniteLogitsException;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.generate.TextGenerator;
 import org.loralab.engine.lora.LoraAdapter;
@@ -74,6 +76,9 @@ public final class Summarizer implements AutoCloseable {
     public static Summarizer open(SummarizeOptions options) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return openWithoutRecording(options);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
+                    + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
         }
     }
 
@@ -90,7 +95,7 @@ public final class Summarizer implements AutoCloseable {
                 }
             }
             return new Summarizer(g, a, options);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             g.close();
             throw e;
         }
@@ -154,22 +159,43 @@ public final class Summarizer implements AutoCloseable {
         for (int b = 0; b < ready.size(); b += options.batchSize()) {
             progress.checkCancelled();
             List<Prepared> batch = ready.subList(b, Math.min(b + options.batchSize(), ready.size()));
-            List<long[]> ids = batch.stream().map(p -> p.prompt().ids()).toList();
-            try {
-                // Each row samples from its own stream (its row number), whatever batch it lands in.
-                long[] streams = batch.stream().mapToLong(p -> firstRow + p.row()).toArray();
-                List<long[]> out = batchGenerator.generate(ids, cfg, streams);
-                for (int k = 0; k < batch.size(); k++) {
-                    Prepared p = batch.get(k);
-                    tokens += out.get(k).length;
-                    results[p.row()] = new SummaryResult(p.row(), generator.tokenizer().decode(out.get(k), true).strip(), null,
-                            p.prompt().ids().length, p.prompt().droppedTokens(), out.get(k).length);
+            List<Prepared> pending = batch;
+            while (!pending.isEmpty()) {
+                List<Prepared> part = pending;
+                pending = List.of();
+                List<long[]> ids = part.stream().map(p -> p.prompt().ids()).toList();
+                try {
+                    // Each row samples from its own stream (its row number), whatever batch it lands in.
+                    long[] streams = part.stream().mapToLong(p -> firstRow + p.row()).toArray();
+                    List<long[]> out = batchGenerator.generate(ids, cfg, streams);
+                    for (int k = 0; k < part.size(); k++) {
+                        Prepared p = part.get(k);
+                        tokens += out.get(k).length;
+                        results[p.row()] = new SummaryResult(p.row(), generator.tokenizer().decode(out.get(k), true).strip(), null,
+                                p.prompt().ids().length, p.prompt().droppedTokens(), out.get(k).length);
+                    }
+                } catch (NonFiniteLogitsException e) {
+                    // Garbage scores are those rows' error, not a summary; the rest of the batch runs again without them.
+                    java.util.Set<Integer> bad = new java.util.HashSet<>();
+                    for (int k : e.prompts()) {
+                        bad.add(k);
+                    }
+                    List<Prepared> rest = new ArrayList<>();
+                    for (int k = 0; k < part.size(); k++) {
+                        Prepared p = part.get(k);
+                        if (bad.contains(k)) {
+                            results[p.row()] = SummaryResult.failed(p.row(), "row " + (firstRow + p.row()) + ": " + e.reason());
+                        } else {
+                            rest.add(p);
+                        }
+                    }
+                    pending = rest;
+                } catch (CancellationException e) {
+                    throw e;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // Every input problem of one row was found above; a failure here is the job's, not the rows'.
+                    throw failure(e, part.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), firstRow + part.get(0).row(), cfg);
                 }
-            } catch (CancellationException e) {
-                throw e;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // Every input problem of one row was found above; a failure here is the job's, not the rows'.
-                throw failure(e, batch.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), firstRow + batch.get(0).row(), cfg);
             }
             done += batch.size();
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,5 +1,6 @@
 package org.loralab.engine.train;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -52,6 +53,9 @@ public final class TrainLoraJob {
         requireApart(spec.checkpointDir(), spec.output());
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, trainRows, validationRows, listener);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Training", "the base model " + spec.baseModel() + " with " + trainRows.size()
+                    + " training and " + validationRows.size() + " validation rows", e);
         }
     }
 
