@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 public final class LoraLabCli implements Runnable {
 
     public static void main(String[] args) {
-        // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise.
-        EngineSetup.defaultOffline();
+        // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise;
+        // and the native libraries' environment (OpenMP wait policy, reproducible mode) before they load.
+        EngineSetup.prepare(true);
         System.exit(commandLine().execute(args));
     }
 
