@@ -65,9 +65,9 @@ public final class SparkCli implements Runnable {
             return b.getOrCreate();
         }
 
-        Dataset<Row> read(SparkSession spark, Path data) throws Exception {
+        Dataset<Row> read(SparkSession spark, String data) throws Exception {
             int n = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-            return SparkTables.read(spark, data.toString(), n);
+            return SparkTables.read(spark, data, n);
         }
     }
 
@@ -78,9 +78,9 @@ public final class SparkCli implements Runnable {
         @Option(names = "--adapter", description = "adapter folder (none: the base model alone), at the same path on every executor") Path adapter;
         @Option(names = "--adapter-col", description = "column naming each row's adapter folder; blank cells take --adapter") String adapterCol;
         @Option(names = "--merge", description = "merge the adapter into the weights first (faster)") boolean merge;
-        @Option(names = "--data", required = true, description = "table of documents (Parquet file or folder, .arrow, .csv, .jsonl)") Path data;
+        @Option(names = "--data", required = true, description = "table of documents (Parquet file or folder, .arrow, .csv, .jsonl)") String data;
         @Option(names = "--document-col", defaultValue = "document", description = "column with the documents") String documentCol;
-        @Option(names = "--out", required = true, description = "output table (Parquet folder or .parquet, .arrow, .csv, .jsonl)") Path out;
+        @Option(names = "--out", required = true, description = "output table (Parquet folder or .parquet, .arrow, .csv, .jsonl)") String out;
         @Option(names = "--max-input-tokens", defaultValue = "1024", description = "prompt tokens per row (longer documents are truncated)") int maxInput;
         @Option(names = "--batch", defaultValue = "8", description = "documents decoded together") int batch;
         @Option(names = "--chunk-rows", defaultValue = "2048", description = "rows of a partition summarized at a time") int chunkRows;
@@ -101,8 +101,9 @@ public final class SparkCli implements Runnable {
 
         SummarizeJob job() {
             SummarizeJob j = new SummarizeJob();
-            j.model = model.toAbsolutePath().toString();
-            j.adapter = adapter == null ? null : adapter.toAbsolutePath().toString();
+            // as given: a relative path resolves on each executor (e.g. a folder unpacked there by --archives)
+            j.model = model.toString();
+            j.adapter = adapter == null ? null : adapter.toString();
             j.adapterColumn = adapterCol;
             j.merge = merge;
             j.documentColumn = documentCol;
@@ -135,7 +136,7 @@ public final class SparkCli implements Runnable {
             SparkSummarize.Metrics metrics = SparkSummarize.Metrics.register(spark);
             long start = System.nanoTime();
             Dataset<Row> result = SparkSummarize.summarize(input, job, metrics);
-            SparkTables.write(result, out.toString());
+            SparkTables.write(result, out);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("wrote %s in %.1f s (%d partitions, %d model loads, %.1f s loading)%n", out, seconds,
                     metrics.partitions().value(), metrics.modelLoads().value(), metrics.modelLoadNanos().value() / 1e9);
@@ -146,7 +147,7 @@ public final class SparkCli implements Runnable {
     @Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE on Spark.")
     static final class Rouge implements Callable<Integer> {
         @CommandLine.Mixin SparkArgs sparkArgs;
-        @Option(names = "--data", required = true, description = "table with predictions and references (Parquet, .arrow, .csv, .jsonl)") Path data;
+        @Option(names = "--data", required = true, description = "table with predictions and references (Parquet, .arrow, .csv, .jsonl)") String data;
         @Option(names = "--prediction-col", defaultValue = "summary", description = "column with the generated summaries") String predictionCol;
         @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
         @Option(names = "--language", defaultValue = "en", description = "en, ja, or detect (by script, per row)") String language;
@@ -157,8 +158,8 @@ public final class SparkCli implements Runnable {
         @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the intervals") int bootstrap;
         @Option(names = "--confidence", defaultValue = "0.95", description = "confidence level of the intervals") double confidence;
         @Option(names = "--seed", defaultValue = "42", description = "seed of the bootstrap") long seed;
-        @Option(names = "--out", required = true, description = "the input table with the per-row scores appended") Path out;
-        @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") Path summary;
+        @Option(names = "--out", required = true, description = "the input table with the per-row scores appended") String out;
+        @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") String summary;
 
         @Override
         public Integer call() throws Exception {
@@ -180,9 +181,9 @@ public final class SparkCli implements Runnable {
                 throw new IllegalArgumentException(r.inputRows() == 0 ? data + " has no rows"
                         : "no row could be scored; check --prediction-col and --reference-col");
             }
-            SparkTables.write(r.rows(), out.toString());
+            SparkTables.write(r.rows(), out);
             if (summary != null) {
-                SparkTables.write(r.summary(), summary.toString());
+                SparkTables.write(r.summary(), summary);
             }
             for (Row s : r.summary().collectAsList()) {
                 if (s.getString(1).equals("fmeasure")) {

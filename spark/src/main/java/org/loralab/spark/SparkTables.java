@@ -33,8 +33,8 @@ import org.loralab.engine.table.TableFiles;
 import org.loralab.engine.table.Tables;
 
 /**
- * Tables in and out of Spark: Parquet (a {@code .parquet} file or folder, any folder) read and
- * written by Spark across the cluster; the CLI's formats (Arrow IPC, CSV, JSONL) read and written
+ * Tables in and out of Spark: Parquet (any path without one of the CLI's table extensions: a
+ * {@code .parquet} file, a folder, an {@code hdfs://} or {@code s3a://} URL) read and written by Spark across the cluster; the CLI's formats (Arrow IPC, CSV, JSONL) read and written
  * on the driver with the engine's own readers and writers, so a table parses as the CLI parses it.
  */
 public final class SparkTables {
@@ -42,9 +42,13 @@ public final class SparkTables {
     private SparkTables() {
     }
 
-    /** Parquet is read and written by the executors; other formats pass through the driver. */
+    /** The CLI's table extensions, read and written on the driver; any other path (folder, URL) is Parquet. */
+    private static final List<String> DRIVER_FORMATS = List.of(".arrow", ".feather", ".csv", ".jsonl", ".ndjson");
+
+    /** Parquet is read and written by the executors; the CLI's formats pass through the driver. */
     public static boolean isParquet(String path) {
-        return path.toLowerCase(Locale.ROOT).endsWith(".parquet") || Files.isDirectory(Path.of(path));
+        String n = path.toLowerCase(Locale.ROOT);
+        return DRIVER_FORMATS.stream().noneMatch(n::endsWith);
     }
 
     /** The table at {@code path}; a driver-read table is cut into {@code partitions} slices in row order. */
@@ -61,8 +65,8 @@ public final class SparkTables {
     /** Writes {@code df} to {@code path}; a Parquet folder is replaced only when it is a Spark output (has _SUCCESS). */
     public static void write(Dataset<Row> df, String path) throws IOException {
         if (isParquet(path)) {
-            Path p = Path.of(path);
-            if (Files.exists(p) && !Files.exists(p.resolve("_SUCCESS"))) {
+            Path p = path.contains("://") ? null : Path.of(path); // a URL: Spark's file system decides
+            if (p != null && Files.exists(p) && !Files.exists(p.resolve("_SUCCESS"))) {
                 throw new IOException(path + " exists and is not a Spark output folder (no _SUCCESS): not replacing it");
             }
             df.write().mode(SaveMode.Overwrite).parquet(path);
