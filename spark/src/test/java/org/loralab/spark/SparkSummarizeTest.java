@@ -159,7 +159,11 @@ class SparkSummarizeTest {
         job.template = "{document}\nSummary:";
         job.chunkRows = 16;
         int killedBefore = KILLED.get();
-        List<Row> rows = SparkSummarize.summarize(LocalSpark.get().createDataFrame(flaky, input.schema()), job).collectAsList();
+        SparkSummarize.Metrics metrics = SparkSummarize.Metrics.register(LocalSpark.get());
+        List<Row> rows = SparkSummarize.summarize(LocalSpark.get().createDataFrame(flaky, input.schema()), job, metrics).collectAsList();
+        // 4 partitions (and a retried one), one JVM: the model is loaded at most once (not at all when an earlier test left it warm)
+        assertEquals(4, metrics.partitions().value()); // a failed attempt's accumulator updates are dropped
+        assertTrue(metrics.modelLoads().value() <= 1, metrics.modelLoads().value() + " model loads");
         // killed twice: in zipWithIndex's counting job, then in the summarizing task after it emitted two chunks
         assertEquals(2, KILLED.get() - killedBefore, "the summarizing task was not killed");
         List<String> base = column(cliBase, "summary");
