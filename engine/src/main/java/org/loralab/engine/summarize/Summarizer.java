@@ -132,6 +132,22 @@ public final class Summarizer implements AutoCloseable {
      * name table rows, and each row samples from the stream of its table row, so chunking changes nothing.
      */
     public List<SummaryResult> summarize(List<String> documents, GenerationConfig cfg, ProgressListener progress, long firstRow) {
+        long[] rows = new long[documents.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = firstRow + i;
+        }
+        return summarize(documents, rows, cfg, progress);
+    }
+
+    /**
+     * Documents from anywhere in a table, {@code tableRows[i]} the table row of {@code documents.get(i)}
+     * (a Spark partition, or one adapter's rows of it): errors name those rows and each row samples
+     * from the stream of its table row, so the output equals the whole table's in one run.
+     */
+    public List<SummaryResult> summarize(List<String> documents, long[] tableRows, GenerationConfig cfg, ProgressListener progress) {
+        if (tableRows.length != documents.size()) {
+            throw new IllegalArgumentException(documents.size() + " documents but " + tableRows.length + " row numbers");
+        }
         cfg.validate();
         SummaryResult[] results = new SummaryResult[documents.size()];
         record Prepared(int row, PromptEncoder.Encoded prompt) {
@@ -141,7 +157,7 @@ public final class Summarizer implements AutoCloseable {
         for (int i = 0; i < documents.size(); i++) {
             String doc = documents.get(i);
             if (doc == null || doc.isBlank()) {
-                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": the document is " + (doc == null ? "missing" : "empty"));
+                results[i] = SummaryResult.failed(i, "row " + tableRows[i] + ": the document is " + (doc == null ? "missing" : "empty"));
                 continue;
             }
             try {
@@ -149,7 +165,7 @@ public final class Summarizer implements AutoCloseable {
                 requireInVocabulary(encoded.ids());
                 ready.add(new Prepared(i, encoded));
             } catch (IllegalArgumentException e) {
-                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": " + e.getMessage());
+                results[i] = SummaryResult.failed(i, "row " + tableRows[i] + ": " + e.getMessage());
             }
         }
         ready.sort(Comparator.comparingInt((Prepared p) -> p.prompt().ids().length).thenComparingInt(Prepared::row));
@@ -166,7 +182,7 @@ public final class Summarizer implements AutoCloseable {
                 List<long[]> ids = part.stream().map(p -> p.prompt().ids()).toList();
                 try {
                     // Each row samples from its own stream (its row number), whatever batch it lands in.
-                    long[] streams = part.stream().mapToLong(p -> firstRow + p.row()).toArray();
+                    long[] streams = part.stream().mapToLong(p -> tableRows[p.row()]).toArray();
                     List<long[]> out = batchGenerator.generate(ids, cfg, streams);
                     for (int k = 0; k < part.size(); k++) {
                         Prepared p = part.get(k);
@@ -184,7 +200,7 @@ public final class Summarizer implements AutoCloseable {
                     for (int k = 0; k < part.size(); k++) {
                         Prepared p = part.get(k);
                         if (bad.contains(k)) {
-                            results[p.row()] = SummaryResult.failed(p.row(), "row " + (firstRow + p.row()) + ": " + e.reason());
+                            results[p.row()] = SummaryResult.failed(p.row(), "row " + (tableRows[p.row()]) + ": " + e.reason());
                         } else {
                             rest.add(p);
                         }
@@ -194,7 +210,7 @@ public final class Summarizer implements AutoCloseable {
                     throw e;
                 } catch (RuntimeException | OutOfMemoryError e) {
                     // Every input problem of one row was found above; a failure here is the job's, not the rows'.
-                    throw failure(e, part.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), firstRow + part.get(0).row(), cfg);
+                    throw failure(e, part.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), tableRows[part.get(0).row()], cfg);
                 }
             }
             done += batch.size();
