@@ -142,12 +142,14 @@ public final class ModelCache {
     }
 
     /**
-     * What the last lease taken on the calling thread was, for the job's caller to report (the KNIME
-     * node's log and flow variable): "loaded in 1.2 s, kept in the model cache", "from the model
-     * cache (...)"; null if none.
+     * What the last lease taken on the calling thread was, and forgets it: for the caller that ran a
+     * job on this thread to report (the KNIME node's log and flow variable): "loaded in 1.2 s, kept
+     * in the model cache", "from the model cache", ...; null if no lease was taken since.
      */
-    public static String lastOnThisThread() {
-        return LAST_ON_THREAD.get();
+    public static String takeLastOnThisThread() {
+        String s = LAST_ON_THREAD.get();
+        LAST_ON_THREAD.remove();
+        return s;
     }
 
     /** Changes the budget; idle models beyond it are freed at once (0: every idle model). */
@@ -366,8 +368,8 @@ public final class ModelCache {
         freed.forEach(CausalLM::close);
     }
 
-    /** Frees every model no lease holds (KNIME: when a workflow is closed). Leased models stay with their jobs. */
-    public void releaseIdle() {
+    /** Frees every model no lease holds (KNIME: when a workflow is closed); returns how many. Leased models stay with their jobs. */
+    public int releaseIdle() {
         List<CausalLM> freed = new ArrayList<>();
         synchronized (this) {
             for (Entry e : new ArrayList<>(entries.values())) {
@@ -378,6 +380,7 @@ public final class ModelCache {
             }
         }
         freed.forEach(CausalLM::close);
+        return freed.size();
     }
 
     /** Frees every model: idle ones now, leased ones when their last lease closes; the next lease loads again. */
