@@ -471,7 +471,7 @@ public final class CausalLM implements AutoCloseable {
     public long weightBytes() {
         long bytes = 0;
         for (NDArray w : namedWeights().values()) {
-            bytes += w.getShape().size() * w.getDataType().getNumOfBytes();
+            bytes += w.getShape().size() * Bf16.dtypeOf(w).getNumOfBytes(); // DJL reports bf16 as UNKNOWN, 0 bytes
         }
         return bytes;
     }

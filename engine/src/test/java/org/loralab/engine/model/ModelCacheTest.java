@@ -259,6 +259,16 @@ class ModelCacheTest {
     }
 
     @Test
+    void aModelsSizeCountsEveryWeightOnceInItsDtype() throws Exception {
+        Path bf16 = new TinyCheckpoint().dtype("bfloat16").seed(4).write(dir.resolve("bf16"));
+        try (CausalLM f32 = CausalLM.load(a, CPU); CausalLM half = CausalLM.load(bf16, new ModelOptions("cpu", "bfloat16"))) {
+            long parameters = f32.namedWeights().values().stream().mapToLong(w -> w.getShape().size()).sum();
+            assertEquals(parameters * 4, f32.weightBytes());
+            assertEquals(parameters * 2, half.weightBytes(), "bf16, which DJL reports as UNKNOWN");
+        }
+    }
+
+    @Test
     void budgetsParse() {
         assertEquals(0, ModelCache.parseBudget("0"));
         assertEquals(4L << 30, ModelCache.parseBudget("4g"));
