@@ -89,6 +89,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<AdaptiveMergeSetting
             result[0] = MergeJob.run(spec, target, progress);
             return AdapterReference.read(result[0].adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
         });
+        reportModelOrigin();
         BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
         double[] w = result[0].weights();
         for (int i = 0; i < adapters.size(); i++) {

@@ -85,6 +85,7 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainLoraSettings> {
             }
             return AdapterReference.read(r.adapter(), output.location(), settings.baseModel.getStringValue(), ModelConfig.load(base));
         });
+        reportModelOrigin();
         return new PortObject[] {output.portObject(ref), history(progress.epochs(), exec)};
     }
 

@@ -17,6 +17,7 @@ import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.prompt.PromptEncoder;
@@ -107,7 +108,9 @@ public final class MergeJob {
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
                 // Methods fitted on examples differentiate through the model: float32 (bf16 is for inference).
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.method().needsExamples() ? spec.device().forTraining() : spec.device())) {
+                ModelCache.Lease lease = ModelCache.shared().lease(spec.baseModel(),
+                        spec.method().needsExamples() ? spec.device().forTraining() : spec.device())) {
+            CausalLM model = lease.model(); // the JVM's shared copy when one is loaded; adapters attach to this job's view
             ModelFingerprint base = ModelFingerprint.of(model.config());
             List<Map<String, LowRank>> bank = new ArrayList<>();
             List<String> descriptions = new ArrayList<>();

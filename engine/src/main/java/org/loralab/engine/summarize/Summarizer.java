@@ -88,7 +88,8 @@ public final class Summarizer implements AutoCloseable {
             LoraAdapter a = null;
             if (options.adapter() != null) {
                 a = LoraAdapter.load(options.adapter(), g.model());
-                if (options.mergeAdapter() && !a.hasTaskFilter()) {
+                // A cached model's weights are shared with other jobs: there the adapter attaches (unmerged) instead.
+                if (options.mergeAdapter() && !a.hasTaskFilter() && !g.model().isShared()) {
                     a.mergeInto(g.model()); // in place: the model keeps the merged weights, nothing else
                 } else {
                     a.attach(g.model());

@@ -15,6 +15,7 @@ import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.prompt.PromptEncoder;
@@ -66,7 +67,9 @@ public final class TrainLoraJob {
             TrainingExample.requireValid(validationRows, "validation");
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.device().forTraining())) {
+                // the JVM's shared copy when one is loaded: LoRA attaches to the job's own view of it
+                ModelCache.Lease lease = ModelCache.shared().lease(spec.baseModel(), spec.device().forTraining())) {
+            CausalLM model = lease.model();
             long eos = eosId(spec.baseModel(), tokenizer);
             long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
             PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());
