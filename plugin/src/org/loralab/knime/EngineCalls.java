@@ -24,9 +24,9 @@ public final class EngineCalls {
     }
 
     static {
-        if (shipsNativesForThisPlatform()) {
-            EngineSetup.defaultOffline();
-        }
+        // before any engine call: offline where the bundle ships the natives, and the native libraries'
+        // environment (OpenMP's wait policy, reproducible mode), which they read only when loaded
+        EngineSetup.prepare(shipsNativesForThisPlatform());
     }
 
     private static boolean shipsNativesForThisPlatform() {

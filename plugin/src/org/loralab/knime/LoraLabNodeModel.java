@@ -69,6 +69,33 @@ public abstract class LoraLabNodeModel<R extends Record> extends NodeModel {
         pushFlowVariableString(ENGINE_VARIABLE, line);
     }
 
+    /** Flow variable saying where the node's base model came from: loaded by it, or shared from the JVM's model cache. */
+    public static final String MODEL_VARIABLE = "loralab_model_source";
+
+    /**
+     * After the engine work: the node's log and the flow variable {@value #MODEL_VARIABLE} say
+     * whether the base model was loaded by this node or came from the engine's model cache.
+     */
+    protected void reportModelOrigin() {
+        String origin = org.loralab.engine.model.ModelCache.takeLastOnThisThread();
+        if (origin != null) {
+            getLogger().info("LoRA Lab model: " + origin);
+            pushFlowVariableString(MODEL_VARIABLE, origin);
+        }
+    }
+
+    /**
+     * The workflow is closed (or the node removed): base models no running node holds are freed at
+     * once instead of waiting for the budget (-Dloralab.modelCache.budget) to push them out.
+     */
+    @Override
+    protected void onDispose() {
+        int freed = org.loralab.engine.model.ModelCache.shared().releaseIdle();
+        if (freed > 0) {
+            getLogger().info("LoRA Lab: freed " + freed + " idle base model(s) of the model cache");
+        }
+    }
+
     @Override
     protected void loadInternals(final File dir, final ExecutionMonitor exec) {
     }

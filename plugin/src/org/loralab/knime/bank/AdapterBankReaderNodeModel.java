@@ -2,7 +2,9 @@ package org.loralab.knime.bank;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -58,16 +60,33 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
         return setting == null || setting.isBlank() ? null : KnimePaths.local(setting, "adapter bank folder");
     }
 
+    /** The bank folder setting as the user wrote it (a path or knime:// URL) joined with the adapter's folder name. */
+    private static String inBank(final String bankSetting, final Path bank, final Path adapter) {
+        if (bank == null || !adapter.startsWith(bank)) {
+            return adapter.toString();
+        }
+        String s = bankSetting.strip();
+        return s + (s.endsWith("/") || s.endsWith("\\") ? "" : "/") + bank.relativize(adapter).toString().replace('\\', '/');
+    }
+
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
         Path dir = bankFolder();
         Set<String> metrics = dir == null ? Set.of() : new AdapterBank(dir).metricNames();
         List<Path> connected = new ArrayList<>();
+        Map<Path, String> connectedLocations = new HashMap<>();
         for (PortObject p : in) {
             if (p != null) {
-                connected.add(((AdapterPortObject) p).folder());
+                AdapterPortObject adapter = (AdapterPortObject) p;
+                connected.add(adapter.folder());
+                // an adapter in its own folder is found again through the producing node's setting; one kept in the
+                // workflow lives in a temporary file store with no lasting place (the merge says to re-execute this node)
+                if (!adapter.isKeptInWorkflow() && adapter.getReference().location() != null) {
+                    connectedLocations.put(adapter.folder(), adapter.getReference().location());
+                }
             }
         }
+        String bankSetting = params().bankFolder();
         String baseSetting = params().baseModel();
         return EngineCalls.run(() -> {
             ModelConfig base = baseSetting.isBlank() ? null : ModelConfig.load(KnimePaths.baseModel(baseSetting));
@@ -84,7 +103,13 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
             if (unusable > 0) {
                 setWarningMessage(unusable + " of " + entries.size() + " adapters are not usable; see the status and reason columns.");
             }
-            try (BufferAllocator alloc = Tables.newAllocator("bank-reader"); VectorSchemaRoot table = BankTable.of(entries, metrics, alloc)) {
+            List<String> locations = new ArrayList<>();
+            for (BankEntry e : entries) {
+                locations.add(connectedLocations.containsKey(e.path()) ? connectedLocations.get(e.path())
+                    : connected.contains(e.path()) ? null : inBank(bankSetting, dir, e.path()));
+            }
+            try (BufferAllocator alloc = Tables.newAllocator("bank-reader");
+                    VectorSchemaRoot table = BankTable.of(entries, metrics, locations, alloc)) {
                 return new PortObject[] {KnimeTables.fromArrow(table, exec)};
             }
         });

@@ -1,5 +1,6 @@
 package org.loralab.knime.merge;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.bank.AdapterReference;
+import org.loralab.engine.bank.BankTable;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.params.MergeParams;
@@ -83,6 +85,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
             result[0] = MergeJob.run(p.spec(base, adapters, output.folder(), output.overwrite(p.output().overwrite())), target, progress);
             return AdapterReference.read(result[0].adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
         });
+        reportModelOrigin();
         BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
         double[] w = result[0].weights();
         for (int i = 0; i < adapters.size(); i++) {
@@ -94,11 +97,17 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
         return new PortObject[] {output.portObject(ref), weights.getTable()};
     }
 
-    /** The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. */
+    /**
+     * The adapter folders of the first table; with "only valid", rows whose status is not "valid" are skipped. A bank
+     * listing's {@code location} (the folder setting it was read through) is resolved again, so a moved workflow finds
+     * its bank where it is now; a folder that is gone (a temporary file store of a table saved and reopened) is named
+     * with what to do, not passed on to fail later.
+     */
     private static List<Path> adapterPaths(final BufferedDataTable table, final MergeParams p) throws InvalidSettingsException {
         DataTableSpec spec = table.getDataTableSpec();
         int path = KnimeTables.column(spec, p.pathColumn(), "adapter path");
         int status = p.onlyValid() ? spec.findColumnIndex("status") : -1;
+        int location = p.pathColumn().equals("path") ? spec.findColumnIndex(BankTable.LOCATION) : -1;
         List<Path> out = new ArrayList<>();
         try (CloseableRowIterator it = table.iterator()) {
             while (it.hasNext()) {
@@ -110,7 +119,19 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
                 if (a == null || a.isBlank()) {
                     throw new InvalidSettingsException("RowID '" + r.getKey().getString() + "' has no adapter path.");
                 }
-                out.add(KnimePaths.local(a, "adapter path in RowID '" + r.getKey().getString() + "'"));
+                String row = "RowID '" + r.getKey().getString() + "'";
+                String loc = location >= 0 ? text(r, location) : null;
+                Path folder = loc != null && !loc.isBlank() ? KnimePaths.local(loc, "adapter location in " + row)
+                    : KnimePaths.local(a, "adapter path in " + row);
+                if (!Files.isDirectory(folder)) {
+                    throw new InvalidSettingsException(row + ": the adapter folder " + folder + " no longer exists"
+                        + (loc != null && !loc.isBlank() ? " (location '" + loc + "')."
+                            : ". The table was made before: it lists the temporary folder of an adapter kept inside the "
+                                + "workflow (gone once the workflow was saved and reopened), or a folder since moved.")
+                        + " Re-execute the Adapter Bank Reader (and the nodes before it) so that the table lists the "
+                        + "adapters where they are now.");
+                }
+                out.add(folder);
             }
         }
         if (out.isEmpty()) {

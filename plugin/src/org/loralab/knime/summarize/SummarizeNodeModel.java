@@ -101,6 +101,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         } finally {
             out.close(); // also on failure or cancel: its rows go with it
         }
+        reportModelOrigin();
         if (failed > 0) {
             setWarningMessage(failed + " of " + table.size() + " rows could not be summarized; see summary_error.");
         }

@@ -85,6 +85,7 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainParams> {
             }
             return AdapterReference.read(r.adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
         });
+        reportModelOrigin();
         return new PortObject[] {output.portObject(ref), history(progress.epochs(), exec)};
     }
 

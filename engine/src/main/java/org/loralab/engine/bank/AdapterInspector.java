@@ -16,6 +16,7 @@ import org.loralab.engine.io.SafetensorsFile;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.lora.PeftNames;
+import org.loralab.engine.lora.TargetedTensors;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.model.ModelFingerprint;
 
@@ -62,28 +63,28 @@ final class AdapterInspector {
         } catch (IOException | RuntimeException e) {
             return BankEntry.invalid(name, link, size, e.getMessage());
         }
+        TargetedTensors targeted;
+        try {
+            targeted = TargetedTensors.of(link, config, weights.tensors().keySet()); // the rule loading applies too
+        } catch (IllegalArgumentException e) {
+            return BankEntry.invalid(name, link, size, e.getMessage());
+        }
         long params = 0;
         Map<String, long[][]> pairs = new TreeMap<>(); // module -> {A shape, B shape}
-        int ignored = 0;
-        for (Map.Entry<String, SafetensorsFile.TensorInfo> t : weights.tensors().entrySet()) {
-            String[] parsed = PeftNames.parse(t.getKey());
-            if (parsed == null) {
-                return BankEntry.invalid(name, link, size, "tensor '" + t.getKey() + "' is not a LoRA A/B weight");
+        int ignored = targeted.ignored();
+        for (Map.Entry<String, String[]> module : targeted.modules().entrySet()) {
+            for (int ab = 0; ab < 2; ab++) {
+                String tensor = module.getValue()[ab];
+                if (tensor == null) {
+                    continue;
+                }
+                long[] shape = weights.tensors().get(tensor).shape();
+                if (shape.length != 2) {
+                    return BankEntry.invalid(name, link, size, "tensor '" + tensor + "' has shape " + Arrays.toString(shape) + ", expected a matrix");
+                }
+                pairs.computeIfAbsent(module.getKey(), k -> new long[2][])[ab] = shape;
+                params += shape[0] * shape[1];
             }
-            if (!config.targets(parsed[0])) {
-                ignored++; // PEFT loads only the modules the config targets
-                continue;
-            }
-            long[] shape = t.getValue().shape();
-            if (shape.length != 2) {
-                return BankEntry.invalid(name, link, size, "tensor '" + t.getKey() + "' has shape " + Arrays.toString(shape) + ", expected a matrix");
-            }
-            pairs.computeIfAbsent(parsed[0], k -> new long[2][])[parsed[1].equals("lora_A") ? 0 : 1] = shape;
-            params += shape[0] * shape[1];
-        }
-        if (pairs.isEmpty()) {
-            return BankEntry.invalid(name, link, size, PeftNames.WEIGHTS_FILE + " holds no LoRA tensors"
-                    + (ignored > 0 ? " for the modules target_modules names" : ""));
         }
         for (Map.Entry<String, long[][]> p : pairs.entrySet()) {
             String module = p.getKey();

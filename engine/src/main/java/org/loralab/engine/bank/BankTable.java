@@ -15,8 +15,11 @@ public final class BankTable {
     }
 
     /** The metrics LoRA Lab's own training and merging record, so a bank being filled has its columns up front. */
-    public static final List<String> STANDARD_METRICS = List.of("pruned_ratio", "seconds", "steps", "target_loss", "train_loss",
-            "trainable_parameters", "trained_tokens", "validation_loss");
+    public static final List<String> STANDARD_METRICS = List.of("pruned_ratio", "resumes", "seconds", "steps", "target_loss",
+            "train_loss", "trainable_parameters", "trained_examples", "trained_tokens", "validation_loss");
+
+    /** Column: where the adapter is found again (see {@link #of(List, Set, List, BufferAllocator)}). */
+    public static final String LOCATION = "location";
 
     /** The listing with a metric column for each metric of the entries. */
     public static VectorSchemaRoot of(List<BankEntry> entries, BufferAllocator allocator) {
@@ -29,9 +32,23 @@ public final class BankTable {
      * adapter is read.
      */
     public static VectorSchemaRoot of(List<BankEntry> entries, Set<String> metricNames, BufferAllocator allocator) {
+        return of(entries, metricNames, entries.stream().map(e -> e.path().toString()).toList(), allocator);
+    }
+
+    /**
+     * @param locations per entry, where it is found again when the table outlives the folders it was read from (a
+     *     workflow moved, saved and reopened): the folder setting it came from, e.g. {@code knime://knime.workflow/../bank/de};
+     *     null for an adapter that has no lasting place (kept in a workflow's temporary file store)
+     */
+    public static VectorSchemaRoot of(List<BankEntry> entries, Set<String> metricNames, List<String> locations,
+            BufferAllocator allocator) {
+        if (locations.size() != entries.size()) {
+            throw new IllegalArgumentException(locations.size() + " locations for " + entries.size() + " entries");
+        }
         TableBuilder b = new TableBuilder(allocator)
                 .strings("name", entries.stream().map(BankEntry::name).toList())
                 .strings("path", entries.stream().map(e -> e.path().toString()).toList())
+                .strings(LOCATION, locations)
                 .strings("status", entries.stream().map(e -> e.status().name().toLowerCase()).toList())
                 .strings("reason", entries.stream().map(BankEntry::reason).toList())
                 .strings("base_model", entries.stream().map(BankEntry::baseModel).toList())

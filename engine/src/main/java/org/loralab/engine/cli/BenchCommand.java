@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** Benchmarks that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
         subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.TrainMemory.class, BenchCommand.Generate.class,
-                BenchCommand.Scaling.class, BenchCommand.Amp.class, BenchCommand.Methods.class, BenchCommand.Real.class})
+                BenchCommand.Scaling.class, BenchCommand.Amp.class, BenchCommand.Methods.class, BenchCommand.Real.class,
+                BenchCommand.Cache.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -78,6 +79,26 @@ final class BenchCommand implements Runnable {
             if (!writeOnly) {
                 org.loralab.engine.bench.TrainMemoryBenchmark.run(modelDir, batch, seq, rank, steps, checkpointing);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "cache", mixinStandardHelpOptions = true,
+            description = "Model cache: a cold load against a lease of the cached copy; Summarize with an adapter attached to the"
+                    + " shared weights against merged into a private copy, in tokens/s.")
+    static final class Cache implements Callable<Integer> {
+        @Option(names = "--model", description = "model folder (default: a synthetic model of --hidden and --layers)")
+        java.nio.file.Path model;
+        @Option(names = "--hidden", defaultValue = "512") int hidden;
+        @Option(names = "--layers", defaultValue = "8") int layers;
+        @Option(names = "--docs", defaultValue = "8") int docs;
+        @Option(names = "--new-tokens", defaultValue = "32") int newTokens;
+        @Option(names = "--batches", split = ",", defaultValue = "1,8") int[] batches;
+        @Option(names = "--rounds", defaultValue = "2") int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            org.loralab.engine.bench.ModelCacheBenchmark.run(model, hidden, layers, docs, newTokens, batches, rounds);
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package org.loralab.engine.cli;
 
 import org.loralab.engine.model.EngineSetup;
+import org.loralab.engine.model.ModelCache;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,8 +12,13 @@ import picocli.CommandLine.Command;
 public final class LoraLabCli implements Runnable {
 
     public static void main(String[] args) {
-        // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise.
-        EngineSetup.defaultOffline();
+        // The bundled pytorch-native-cpu jar has the natives: offline unless the user configured otherwise;
+        // and the native libraries' environment (OpenMP wait policy, reproducible mode) before they load.
+        EngineSetup.prepare(true);
+        // One process, one job: nothing to share, so no model stays loaded after its job unless asked for.
+        if (System.getProperty(ModelCache.BUDGET_PROPERTY) == null) {
+            System.setProperty(ModelCache.BUDGET_PROPERTY, "0");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -2,9 +2,7 @@ package org.loralab.engine.demo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.loralab.engine.io.SafetensorsFile;
 
@@ -21,7 +19,7 @@ public record AdapterSize(int rank, long values, long nonZero, long nonZeroB) {
         if (adapter == null) {
             return NONE;
         }
-        int rank = JsonParser.parseString(Files.readString(adapter.resolve("adapter_config.json"))).getAsJsonObject().get("r").getAsInt();
+        int rank = org.loralab.engine.lora.LoraConfig.load(adapter).r(); // the strict reader: no silent narrowing
         long values = 0;
         long nonZero = 0;
         long nonZeroB = 0;

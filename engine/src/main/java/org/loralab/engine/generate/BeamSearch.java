@@ -87,8 +87,13 @@ final class BeamSearch {
             int vocab = (int) logits.getShape().get(1);
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 listener.checkCancelled();
-                Candidates top = topCandidates(logits, scores, b, vocab, penalty);
-                logits.close();
+                Candidates top;
+                try {
+                    NonFiniteLogitsException.require(logits, step, done, beams);
+                    top = topCandidates(logits, scores, b, vocab, penalty);
+                } finally {
+                    logits.close();
+                }
                 int[] source = new int[rows];
                 long[] next = new long[rows];
                 double[] nextScores = new double[rows];

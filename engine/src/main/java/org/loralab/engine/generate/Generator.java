@@ -89,8 +89,13 @@ public final class Generator {
             NDArray logits = session.prefill();
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 listener.checkCancelled();
-                long[] next = pick(logits, cfg, randoms, penalty);
-                logits.close();
+                long[] next;
+                try {
+                    NonFiniteLogitsException.require(logits, step, finished, 1);
+                    next = pick(logits, cfg, randoms, penalty);
+                } finally {
+                    logits.close();
+                }
                 int open = 0;
                 for (int r = 0; r < b; r++) {
                     if (finished[r]) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.tokenizer.ChatTemplate;
@@ -20,20 +21,23 @@ import org.loralab.engine.tokenizer.TextTokenizer;
  */
 public final class TextGenerator implements AutoCloseable {
 
+    private final ModelCache.Lease lease;
     private final CausalLM model;
     private final TextTokenizer tokenizer;
     private final Path modelDir;
 
-    private TextGenerator(CausalLM model, TextTokenizer tokenizer, Path modelDir) {
-        this.model = model;
+    private TextGenerator(ModelCache.Lease lease, TextTokenizer tokenizer, Path modelDir) {
+        this.lease = lease;
+        this.model = lease.model();
         this.tokenizer = tokenizer;
         this.modelDir = modelDir;
     }
 
+    /** The model from the JVM's {@link ModelCache}: a shared, read-only copy unless caching is off. */
     public static TextGenerator load(Path modelDir, ModelOptions options) throws IOException {
         TextTokenizer tokenizer = TextTokenizer.load(modelDir);
         try {
-            return new TextGenerator(CausalLM.load(modelDir, options), tokenizer, modelDir);
+            return new TextGenerator(ModelCache.shared().lease(modelDir, options), tokenizer, modelDir);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -96,7 +100,7 @@ public final class TextGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        lease.close();
         tokenizer.close();
     }
 }

@@ -10,8 +10,19 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** Writes files so a reader never sees a half-written one: temp sibling first, then rename. */
+/**
+ * Writes files so a reader never sees a half-written one: temp sibling first, then rename. The
+ * writer holds a file lock on its temp file while filling it; a temp of this naming left by a
+ * writer that was killed (unlocked, untouched for {@link #staleTempMillis()}) is removed by the next
+ * write into the same folder.
+ */
 public final class AtomicFiles {
 
     /** The body that fills the temporary file. */
@@ -26,6 +37,7 @@ public final class AtomicFiles {
 
     /** Replaces only a regular file: never a folder, link target or device that happens to bear the name. */
     public static void write(Path target, Body body) throws IOException {
+        PortableNames.requireAllowed(target);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileSystemException(target.toString(), null, "will not overwrite: it exists and is not a regular file");
         }
@@ -34,8 +46,9 @@ public final class AtomicFiles {
         // Not Files.createTempFile: it makes every file 0600 whatever the umask; CREATE_NEW on a unique name respects it.
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
         try {
-            try (OutputStream out = new OutputFailures(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE))) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = new OutputFailures(Channels.newOutputStream(ch))) {
+                ch.lock(); // tells another writer's cleanup that this temp is alive; closing the channel releases it
                 body.writeTo(out);
             } catch (OutputFailure e) {
                 throw naming(target, (IOException) e.getCause()); // the output failed (a full disk), not an input the body read
@@ -47,6 +60,46 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+        deleteStaleTemps(dir);
+    }
+
+    /** Our temp names: hidden, the target's name, an unsigned decimal number, ".tmp". */
+    private static final Pattern TEMP = Pattern.compile("\\..+\\.[0-9]{1,20}\\.tmp");
+
+    /** How long an unlocked temp must lie untouched before it counts as a killed writer's; {@code -Dloralab.staleTempMillis}. */
+    static long staleTempMillis() {
+        return Long.getLong("loralab.staleTempMillis", 15 * 60_000L);
+    }
+
+    /**
+     * Removes the temps of killed writers in {@code dir}: regular files of our naming, untouched for
+     * {@link #staleTempMillis()} and not locked (a live writer, in this process or another, holds its
+     * lock until the rename). Best effort: a failure here never fails the write that triggered it.
+     */
+    static void deleteStaleTemps(Path dir) {
+        long cutoff = System.currentTimeMillis() - staleTempMillis();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> TEMP.matcher(p.getFileName().toString()).matches()).toList()) {
+                try {
+                    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                            || Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() >= cutoff) {
+                        continue;
+                    }
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                            FileLock free = ch.tryLock()) {
+                        if (free != null) {
+                            Files.delete(p);
+                        }
+                    } catch (OverlappingFileLockException e) {
+                        // a writer in this process holds it: alive
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to remove: leave it
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the folder cannot be listed: nothing to clean
         }
     }
 

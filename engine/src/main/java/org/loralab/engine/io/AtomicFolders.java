@@ -8,6 +8,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -20,7 +25,14 @@ import java.util.stream.Stream;
  * writers of the same target share across threads and processes ({@code .target.lock}), the
  * temporary folder becomes a version and one atomic rename points {@code target} at it. A
  * superseded version stays on disk for a grace period (a minute), so a reader that resolved the
- * link just before a swap still reads a complete folder; later writes delete it.
+ * link just before a swap still reads a complete folder; later writes delete it, and so does this
+ * process once the grace period is over (a burst of writes followed by none used to leave one
+ * version per write on disk for ever).
+ *
+ * <p>A plain folder (from before this design, or where links are unavailable) is set aside as
+ * {@code .target.old-<uuid>} while the new one takes its place; if the process is killed in that
+ * moment, the next write, or {@link #recoverInterrupted}, puts the complete old folder back and
+ * says so, rather than deleting it as a leftover.
  * Where the file system has no symbolic links (Windows without the privilege), the folder is
  * renamed into place as before: still complete, but a replacement leaves a brief gap.
  *
@@ -36,6 +48,14 @@ public final class AtomicFolders {
     }
 
     private static final String VERSION = ".v-";
+    private static final String OLD = ".old-";
+    /** Targets with a cleanup scheduled in this process, so a burst of writes schedules one, not one per write. */
+    private static final Set<Path> CLEANUP_PENDING = ConcurrentHashMap.newKeySet();
+    private static final ScheduledExecutorService CLEANER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "loralab-version-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
 
     private AtomicFolders() {
     }
@@ -52,6 +72,7 @@ public final class AtomicFolders {
         }
         // Refuse before the work, not after it: an existing target must be replaceable.
         requireWritable(abs, replace);
+        Path checkedVersion = versionBehind(abs);
         Files.createDirectories(parent);
         String name = abs.getFileName().toString();
         Path tmp = parent.resolve("." + name + ".tmp-" + UUID.randomUUID());
@@ -64,13 +85,18 @@ public final class AtomicFolders {
                 throw AtomicFiles.naming(target, e);
             }
             try (CrossProcessLock lock = CrossProcessLock.acquire(parent.resolve("." + name + ".lock"))) {
-                requireWritable(abs, replace); // again: another writer may have been first
+                restoreSetAside(abs);
+                // again, as another writer may have been first; a version is never changed once written, so the same
+                // version need not be read (hashed) again, which would hold the lock for as long as that takes
+                if (checkedVersion == null || !checkedVersion.equals(versionBehind(abs))) {
+                    requireWritable(abs, replace);
+                }
                 Path version = parent.resolve("." + name + VERSION + UUID.randomUUID());
                 move(tmp, version);
                 Path old = null;
                 if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && versionBehind(abs) == null) {
                     // a plain folder (written before this design, or where links are unavailable): moved aside, a brief gap
-                    old = parent.resolve("." + name + ".old-" + UUID.randomUUID());
+                    old = parent.resolve("." + name + OLD + UUID.randomUUID());
                     move(abs, old);
                 }
                 if (!pointTo(abs, version)) {
@@ -86,6 +112,52 @@ public final class AtomicFolders {
                 deleteRecursively(tmp);
             }
         }
+    }
+
+    /**
+     * Puts back a plain folder that a killed writer had set aside while replacing it (the target is
+     * gone and its complete old copy lies beside it as {@code .target.old-<uuid>}).
+     *
+     * @return what was done, for the caller to tell the user; null when nothing was interrupted
+     */
+    public static String recoverInterrupted(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        if (abs.getParent() == null || Files.exists(abs, LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(abs.getParent())) {
+            return null;
+        }
+        String prefix = "." + abs.getFileName() + OLD;
+        try (Stream<Path> s = Files.list(abs.getParent())) {
+            if (s.noneMatch(p -> isOwn(p.getFileName().toString(), prefix))) {
+                return null; // nothing set aside: no lock needed (the folder may be read-only)
+            }
+        }
+        try (CrossProcessLock lock = CrossProcessLock.acquire(abs.resolveSibling("." + abs.getFileName() + ".lock"))) {
+            return restoreSetAside(abs);
+        }
+    }
+
+    /** Under the lock: moves the newest set-aside old copy back when the target is missing. */
+    private static String restoreSetAside(Path abs) throws IOException {
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return null; // the swap finished; a set-aside copy left beside it is a leftover the cleanup removes
+        }
+        String prefix = "." + abs.getFileName() + OLD;
+        Path newest = null;
+        try (Stream<Path> s = Files.list(abs.getParent())) {
+            for (Path p : s.filter(p -> isOwn(p.getFileName().toString(), prefix)).toList()) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && (newest == null || modified(p) > modified(newest))) {
+                    newest = p;
+                }
+            }
+        }
+        if (newest == null) {
+            return null;
+        }
+        move(newest, abs);
+        String message = abs + ": a replacement of this folder was interrupted (the process was killed); its complete "
+                + "previous content was restored from " + newest.getFileName();
+        System.err.println("LoRA Lab: " + message);
+        return message;
     }
 
     /**
@@ -110,6 +182,9 @@ public final class AtomicFolders {
      * versions), or {@code dir} itself when it is no link.
      */
     public static Path resolveForReading(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            recoverInterrupted(dir); // a killed replacement leaves the complete old copy beside it: read that, not nothing
+        }
         return Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
     }
 
@@ -174,14 +249,46 @@ public final class AtomicFolders {
         Path current = versionBehind(target);
         String prefix = "." + target.getFileName() + VERSION;
         long cutoff = System.currentTimeMillis() - graceMillis();
+        long youngest = Long.MIN_VALUE;
         try (Stream<Path> s = Files.list(target.getParent())) {
             for (Path v : s.filter(p -> isOwn(p.getFileName().toString(), prefix) && !p.equals(current)).toList()) {
                 if (current == null || modified(v) < cutoff) {
                     deleteRecursively(v);
+                } else {
+                    youngest = Math.max(youngest, modified(v));
                 }
             }
         }
+        if (youngest != Long.MIN_VALUE) {
+            scheduleCleanup(target, youngest + graceMillis() - System.currentTimeMillis());
+        }
         deleteLeftoversOfKilledWriters(target);
+    }
+
+    /**
+     * Runs the cleanup again, under the lock, once the versions still in their grace period have
+     * expired; without it they would wait for the next write, which may never come.
+     */
+    private static void scheduleCleanup(Path target, long delayMillis) {
+        if (!CLEANUP_PENDING.add(target)) {
+            return;
+        }
+        CLEANER.schedule(() -> {
+            CLEANUP_PENDING.remove(target);
+            Path lockFile = target.resolveSibling("." + target.getFileName() + ".lock");
+            try {
+                if (versionBehind(target) == null) {
+                    return; // deleted, or made plain (a KNIME file store): no lock file is to appear there now
+                }
+            } catch (IOException e) {
+                return;
+            }
+            try (CrossProcessLock lock = CrossProcessLock.acquire(lockFile)) {
+                deleteStaleVersions(target);
+            } catch (IOException | RuntimeException e) {
+                // best effort: the next write cleans up too
+            }
+        }, Math.max(0, delayMillis) + 100, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -194,7 +301,7 @@ public final class AtomicFolders {
         try (Stream<Path> s = Files.list(target.getParent())) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (isOwn(n, name + ".link-") || isOwn(n, name + ".old-") || isOwn(n, name + ".tmp-") && modified(p) < dayAgo) {
+                if (isOwn(n, name + ".link-") || isOwn(n, name + OLD) || isOwn(n, name + ".tmp-") && modified(p) < dayAgo) {
                     deleteRecursively(p);
                 }
             }

@@ -22,6 +22,7 @@ final class WritableProbe {
 
     /** @param siblingName a name as long as the temporary sibling's, unique */
     static void probe(Path target, String siblingName) throws IOException {
+        PortableNames.requireAllowed(target);
         String name = siblingName;
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new FileSystemException(target.toString(), null, "the name is too long: its temporary sibling would exceed "

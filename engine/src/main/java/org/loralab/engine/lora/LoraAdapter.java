@@ -129,21 +129,19 @@ public final class LoraAdapter implements AutoCloseable {
         Map<String, LinearLayer> layers = new LinkedHashMap<>();
         model.linearLayers().forEach(l -> layers.put(l.modulePath(), l));
 
-        // module path -> its {lora_A, lora_B} tensor names, parsed once
-        Map<String, String[]> named = new LinkedHashMap<>();
-        for (String tensor : weights.tensors().keySet()) {
-            String[] parsed = PeftNames.parse(tensor);
-            if (parsed == null) {
-                throw new IOException(weightsFile + ": tensor '" + tensor + "' is not a LoRA A/B weight; only LoRA on linear layers is supported");
-            }
-            if (!config.targets(parsed[0])) {
-                continue;
-            }
-            if (!layers.containsKey(parsed[0])) {
-                throw new IOException(weightsFile + ": tensor '" + tensor + "' adapts module '" + parsed[0]
+        // module path -> its {lora_A, lora_B} tensor names, parsed once; the same rule as the bank's listing
+        Map<String, String[]> named;
+        try {
+            named = TargetedTensors.of(folder, config, weights.tensors().keySet()).modules();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        for (Map.Entry<String, String[]> e : named.entrySet()) {
+            if (!layers.containsKey(e.getKey())) {
+                String tensor = e.getValue()[0] != null ? e.getValue()[0] : e.getValue()[1];
+                throw new IOException(weightsFile + ": tensor '" + tensor + "' adapts module '" + e.getKey()
                         + "', which the base model does not have");
             }
-            named.computeIfAbsent(parsed[0], k -> new String[2])[parsed[1].equals("lora_A") ? 0 : 1] = tensor;
         }
         NDManager m = model.manager().newSubManager();
         try {

@@ -58,6 +58,44 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         rankPattern = rankPattern == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rankPattern));
         alphaPattern = alphaPattern == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(alphaPattern));
         excludeModules = excludeModules == null ? ModuleNames.NONE : excludeModules;
+        requireSaneScaling(r, alpha, useRslora, rankPattern, alphaPattern);
+    }
+
+    /**
+     * The largest |scaling| (alpha/r, alpha/sqrt(r) with rsLoRA) accepted. Real adapters use about
+     * 0.1 to 64; a finite but absurd lora_alpha (1e308) overflowed the activations and produced
+     * garbage summaries.
+     */
+    public static final double MAX_SCALING = 10_000;
+
+    /**
+     * Each alpha with the smallest rank it may meet, named by its key: a pattern's alpha with the
+     * same pattern's rank (else the smallest), lora_alpha with r and the ranks no alpha pattern covers.
+     */
+    private static void requireSaneScaling(int r, double alpha, boolean rs, Map<String, Integer> ranks, Map<String, Double> alphas) {
+        int minRank = r;
+        int defaultMin = r;
+        for (Map.Entry<String, Integer> k : ranks.entrySet()) {
+            minRank = Math.min(minRank, k.getValue());
+            if (!alphas.containsKey(k.getKey())) {
+                defaultMin = Math.min(defaultMin, k.getValue());
+            }
+        }
+        Map<String, double[]> all = new LinkedHashMap<>();
+        all.put("lora_alpha", new double[] {alpha, defaultMin});
+        for (Map.Entry<String, Double> e : alphas.entrySet()) {
+            all.put("alpha_pattern." + e.getKey(), new double[] {e.getValue(), ranks.getOrDefault(e.getKey(), minRank)});
+        }
+        for (Map.Entry<String, double[]> e : all.entrySet()) {
+            double a = e.getValue()[0];
+            int rank = (int) e.getValue()[1];
+            double scaling = rs ? a / Math.sqrt(rank) : a / rank;
+            if (!(Math.abs(scaling) <= MAX_SCALING)) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is " + a + ": with rank " + rank
+                        + " the LoRA scaling " + (rs ? "alpha/sqrt(r)" : "alpha/r") + " is " + scaling
+                        + ", beyond the " + (long) MAX_SCALING + " LoRA Lab accepts (real adapters use about 0.1 to 64)");
+            }
+        }
     }
 
     /** r, alpha and the modules to adapt; everything else at PEFT's defaults. */

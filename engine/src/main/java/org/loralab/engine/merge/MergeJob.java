@@ -1,5 +1,6 @@
 package org.loralab.engine.merge;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.prompt.PromptEncoder;
@@ -67,6 +69,9 @@ public final class MergeJob {
     public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, targetRows, listener);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Merging", spec.adapters().size() + " adapter(s) " + spec.adapters() + " on the base model "
+                    + spec.baseModel() + " with " + targetRows.size() + " target rows", e);
         }
     }
 
@@ -85,7 +90,9 @@ public final class MergeJob {
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
                 // Methods fitted on examples differentiate through the model: float32 (bf16 is for inference).
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.method().needsExamples() ? spec.device().forTraining() : spec.device())) {
+                ModelCache.Lease lease = ModelCache.shared().lease(spec.baseModel(),
+                        spec.method().needsExamples() ? spec.device().forTraining() : spec.device())) {
+            CausalLM model = lease.model(); // the JVM's shared copy when one is loaded; adapters attach to this job's view
             ModelFingerprint base = ModelFingerprint.of(model.config());
             List<Map<String, LowRank>> bank = new ArrayList<>();
             List<String> descriptions = new ArrayList<>();

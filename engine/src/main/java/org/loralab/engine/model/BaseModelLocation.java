@@ -95,7 +95,12 @@ public final class BaseModelLocation {
         }
         // absent, or damaged since: extract afresh, atomically (readers keep the old copy until the swap)
         try {
-            AtomicFolders.write(target, Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS), BaseModelLocation::extractShippedModel);
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // our own cache, damaged: its content no longer matches what was written, so --overwrite's
+                // content check would refuse it; it holds nothing but the shipped model, so it goes
+                AtomicFolders.deleteRecursively(target);
+            }
+            AtomicFolders.write(target, false, BaseModelLocation::extractShippedModel);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // another node extracted it at the same moment: theirs is complete, since the swap is atomic
         }

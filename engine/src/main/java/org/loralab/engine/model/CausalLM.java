@@ -31,6 +31,7 @@ public final class CausalLM implements AutoCloseable {
     private final Rotary rotary;
     private final DecoderLayer.Constants constants;
     private String dtypeChoice;
+    private final boolean shared; // a view of a cached model (see view())
 
     private CausalLM(ModelConfig config, NDManager manager, DataType dtype, NDArray embedTokens,
             List<DecoderLayer> layers, NDArray finalNorm, NDArray lmHead) {
@@ -45,6 +46,40 @@ public final class CausalLM implements AutoCloseable {
         this.constants = new DecoderLayer.Constants(
                 NativeArrays.scalar(manager, config.rmsNormEps(), DataType.FLOAT32),
                 NativeArrays.scalar(manager, 1.0 / Math.sqrt(config.headDim()), DataType.FLOAT32));
+        this.shared = false;
+    }
+
+    private CausalLM(CausalLM base, NDManager own) {
+        this.config = base.config;
+        this.manager = own;
+        this.dtype = base.dtype;
+        this.embedTokens = base.embedTokens;
+        List<DecoderLayer> views = new ArrayList<>();
+        for (DecoderLayer l : base.layers) {
+            views.add(l.sharedView());
+        }
+        this.layers = Collections.unmodifiableList(views);
+        this.finalNorm = base.finalNorm;
+        this.lmHead = base.lmHead;
+        this.rotary = base.rotary;
+        this.constants = base.constants;
+        this.dtypeChoice = base.dtypeChoice;
+        this.shared = true;
+    }
+
+    /**
+     * One job's view of this (cached) model: the same weight arrays, read-only, under layer objects
+     * of its own, so the job's adapter hooks touch no other job's model. {@link #manager()} of the
+     * view is a fresh manager for the job's arrays (adapters, inputs), closed with the view; the
+     * weights' manager stays the cache's. Cheap: no array is copied.
+     */
+    CausalLM view() {
+        return new CausalLM(this, NDManager.newBaseManager(device(), "PyTorch"));
+    }
+
+    /** Whether this is a view of a cached model whose weights other jobs share (read-only: attach adapters, never merge). */
+    public boolean isShared() {
+        return shared;
     }
 
     /** Loads config.json and the safetensors weights of {@code dir}. */
@@ -402,7 +437,10 @@ public final class CausalLM implements AutoCloseable {
         return manager.getDevice();
     }
 
-    /** The manager that owns the weights; callers create inputs in a sub-manager of it. */
+    /**
+     * The manager that owns the weights, or of a view of a cached model, the job's own manager;
+     * callers create inputs in a sub-manager of it.
+     */
     public NDManager manager() {
         return manager;
     }
@@ -429,6 +467,16 @@ public final class CausalLM implements AutoCloseable {
         return new KvCache(layers.size(), capacity);
     }
 
+    /** Bytes the weights take (each array once; a tied head counts once). */
+    public long weightBytes() {
+        long bytes = 0;
+        for (NDArray w : namedWeights().values()) {
+            bytes += w.getShape().size() * Bf16.dtypeOf(w).getNumOfBytes(); // DJL reports bf16 as UNKNOWN, 0 bytes
+        }
+        return bytes;
+    }
+
+    /** Frees the weights; for a view of a cached model, only the job's own arrays (the cache frees the weights). */
     @Override
     public void close() {
         manager.close();

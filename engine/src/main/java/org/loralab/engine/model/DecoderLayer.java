@@ -47,6 +47,28 @@ public final class DecoderLayer {
         this.gateUp = new FusedLinear(gate, up);
     }
 
+    private DecoderLayer(DecoderLayer base) {
+        this.index = base.index;
+        this.inputNorm = base.inputNorm;
+        this.postAttentionNorm = base.postAttentionNorm;
+        this.q = base.q.sharedView();
+        this.k = base.k.sharedView();
+        this.v = base.v.sharedView();
+        this.o = base.o.sharedView();
+        this.qNorm = base.qNorm;
+        this.kNorm = base.kNorm;
+        this.gate = base.gate.sharedView();
+        this.up = base.up.sharedView();
+        this.down = base.down.sharedView();
+        this.qkv = new FusedLinear(base.qkv, q, k, v);
+        this.gateUp = new FusedLinear(base.gateUp, gate, up);
+    }
+
+    /** This layer's weights under linear layers of a job's own (own adapter hooks), for a view of a cached model. */
+    DecoderLayer sharedView() {
+        return new DecoderLayer(this);
+    }
+
     /** The linear layers in HF order, for adapters to find by module name. */
     public LinearLayer[] linearLayers() {
         return new LinearLayer[] {q, k, v, o, gate, up, down};

@@ -24,6 +24,18 @@ public final class EngineSetup {
     private EngineSetup() {
     }
 
+    /**
+     * Everything that must precede libtorch's loading: DJL's offline default where the bundled natives
+     * fit, and the native libraries' environment ({@link NativeSettings}: OpenMP's wait policy,
+     * reproducible mode). Call once, before the engine loads.
+     */
+    public static void prepare(boolean offlineDefault) {
+        if (offlineDefault) {
+            defaultOffline();
+        }
+        NativeSettings.apply();
+    }
+
     /** Sets DJL's offline mode unless the user configured it or asked for natives the jar lacks; call before the engine loads. */
     public static void defaultOffline() {
         if (offlineByDefault(System.getProperty(OFFLINE), setting("PYTORCH_LIBRARY_PATH"), setting("PYTORCH_FLAVOR"),
@@ -67,6 +79,7 @@ public final class EngineSetup {
         parts.add(device.isGpu() ? "GPU " + device.getDeviceId() + " (compute capability "
                 + CudaUtils.getComputeCapability(device.getDeviceId()) + ", CUDA " + CudaUtils.getCudaVersionString() + ")"
                 : "CPU (" + PyTorchInternals.numThreads() + " threads)");
+        parts.add(NativeSettings.describe());
         parts.add("PyTorch " + engine.getVersion() + " via DJL");
         String path = LibUtils.getLibtorchPath();
         String flavor = setting("PYTORCH_FLAVOR");
@@ -76,7 +89,8 @@ public final class EngineSetup {
         }
         if (!device.isGpu()) {
             // What --dtype auto does with a bf16 checkpoint here, and why (ModelOptions.resolveDtype).
-            parts.add(CpuFeatures.computesBf16() ? "bf16 checkpoints stay bf16 (this CPU has " + CpuFeatures.bf16Instructions() + ")"
+            parts.add(NativeSettings.reproducible() ? "bf16 checkpoints widen to float32 (reproducible mode)"
+                    : CpuFeatures.computesBf16() ? "bf16 checkpoints stay bf16 (this CPU has " + CpuFeatures.bf16Instructions() + ")"
                     : "bf16 checkpoints widen to float32 (no AVX512-BF16/AMX: bf16 would be emulated)");
         }
         int gpus = engine.getGpuCount();
@@ -90,6 +104,7 @@ public final class EngineSetup {
         for (String name : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR"}) {
             sb.append(String.format(Locale.ROOT, "%s=%s%n", name, setting(name) == null ? "(not set)" : setting(name)));
         }
+        sb.append(NativeSettings.REPRODUCIBLE).append('=').append(NativeSettings.reproducible()).append('\n');
         return sb.append(OFFLINE).append('=').append(System.getProperty(OFFLINE)).append('\n').toString();
     }
 }

@@ -12,7 +12,8 @@ import ai.djl.nn.core.Linear;
  * saving: at construction each part's weight becomes a view of its rows of the stacked weight (no
  * second copy), and each part's own adapter is added to its own slice of the output. When a part's
  * weight is replaced (a LoRA merge) the stack is rebuilt from the parts before the next forward.
- * Each instance belongs to one layer of one model; nothing is shared between models.
+ * Each instance belongs to one layer of one model; a job's view of a cached model has its own
+ * instance over the cached stack (see {@link CausalLM#view}).
  */
 final class FusedLinear {
 
@@ -36,6 +37,19 @@ final class FusedLinear {
             view.setName(parts[i].weight().getName());
             parts[i].replaceWeight(view).close();
             builtFrom[i] = view;
+        }
+    }
+
+    /** The same stacked arrays under a job's own parts (views of a cached model's layer); never rebuilt, the parts being read-only. */
+    FusedLinear(FusedLinear base, LinearLayer... viewParts) {
+        this.parts = viewParts.clone();
+        this.offsets = base.offsets;
+        NDArray[] wb = base.current();
+        this.weight = wb[0];
+        this.bias = wb[1];
+        this.builtFrom = new NDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            builtFrom[i] = parts[i].weight();
         }
     }
 

@@ -27,6 +27,7 @@ public final class LinearLayer {
     private final NDArray bias;
     private Adapter adapter;
     private boolean weightReadOnly; // reads straight from a read-only mapping of the checkpoint file
+    private final boolean shared; // a job's view of a cached model's weights, which other jobs read at the same time
 
     private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("\\.layers\\.(\\d+)\\.");
 
@@ -37,9 +38,34 @@ public final class LinearLayer {
     }
 
     public LinearLayer(String modulePath, NDArray weight, NDArray bias) {
+        this(modulePath, weight, bias, false);
+    }
+
+    private LinearLayer(String modulePath, NDArray weight, NDArray bias, boolean shared) {
         this.modulePath = modulePath;
         this.weight = weight;
         this.bias = bias;
+        this.shared = shared;
+    }
+
+    /**
+     * A layer of its own (adapter hook) over the same weight and bias arrays, for one job's view of
+     * a cached model: the arrays cannot be replaced or written through it.
+     */
+    LinearLayer sharedView() {
+        return new LinearLayer(modulePath, weight, bias, true);
+    }
+
+    /** Whether the weight is shared with other jobs (a cached model's), hence read-only. */
+    public boolean isShared() {
+        return shared;
+    }
+
+    private void requireOwnWeight() {
+        if (shared) {
+            throw new IllegalStateException(modulePath + ": the weight belongs to a cached model that other jobs share; "
+                    + "attach the adapter instead of merging it, or load a model of the job's own");
+        }
     }
 
     public NDArray forward(NDArray x) {
@@ -91,6 +117,7 @@ public final class LinearLayer {
      * keep. The new weight is the layer's own (writable) memory.
      */
     public NDArray replaceWeight(NDArray newWeight) {
+        requireOwnWeight();
         if (!newWeight.getShape().equals(weight.getShape())) {
             throw new IllegalArgumentException(modulePath + ": new weight has shape " + newWeight.getShape()
                     + ", expected " + weight.getShape());
@@ -113,6 +140,7 @@ public final class LinearLayer {
      * is replaced by an owned merged copy and its mapping released.
      */
     public void addToWeight(NDArray delta) {
+        requireOwnWeight();
         if (!delta.getShape().equals(weight.getShape())) {
             throw new IllegalArgumentException(modulePath + ": update has shape " + delta.getShape() + ", expected " + weight.getShape());
         }

@@ -46,6 +46,8 @@ public record ModelConfig(
         require(headDim > 0 && headDim % 2 == 0, "head_dim must be positive and even, got " + headDim);
         require(numLayers > 0 && vocabSize > 0 && intermediateSize > 0,
                 "num_hidden_layers, vocab_size and intermediate_size must be positive");
+        // Real models use 1e-5 or 1e-6; a negative eps makes NaN, a huge one erases the activations.
+        require(rmsNormEps >= 0 && rmsNormEps <= 1, "'rms_norm_eps' is " + rmsNormEps + "; it must lie in [0, 1]");
     }
 
     private static void require(boolean ok, String message) {
@@ -125,9 +127,9 @@ public record ModelConfig(
         }
         if (e.isJsonArray()) {
             JsonArray a = e.getAsJsonArray();
-            a.forEach(x -> ids.add(x.getAsLong()));
+            a.forEach(x -> ids.add(StrictJson.wholeLong(x, "eos_token_id")));
         } else {
-            ids.add(e.getAsLong());
+            ids.add(StrictJson.wholeLong(e, "eos_token_id"));
         }
         return ids;
     }

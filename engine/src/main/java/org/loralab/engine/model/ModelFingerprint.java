@@ -60,7 +60,7 @@ public record ModelFingerprint(String architecture, int hiddenSize, int numLayer
     }
 
     public static ModelFingerprint fromJson(JsonObject o) {
-        return new ModelFingerprint(o.get("architecture").getAsString(), o.get("hidden_size").getAsInt(),
-                o.get("num_layers").getAsInt(), o.get("config_hash").getAsString());
+        return new ModelFingerprint(o.get("architecture").getAsString(), org.loralab.engine.io.StrictJson.wholeInt(o.get("hidden_size"), "hidden_size"),
+                org.loralab.engine.io.StrictJson.wholeInt(o.get("num_layers"), "num_layers"), o.get("config_hash").getAsString());
     }
 }

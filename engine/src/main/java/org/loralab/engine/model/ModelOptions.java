@@ -30,7 +30,9 @@ public record ModelOptions(String device, String dtype) {
                 if (onDevice.isGpu()) {
                     return stored;
                 }
-                return stored == DataType.BFLOAT16 && CpuFeatures.computesBf16() ? DataType.BFLOAT16 : DataType.FLOAT32;
+                // reproducible mode: float32 everywhere, as bf16 is computed only where the CPU has the instructions
+                return stored == DataType.BFLOAT16 && CpuFeatures.computesBf16() && !NativeSettings.reproducible()
+                        ? DataType.BFLOAT16 : DataType.FLOAT32;
             default:
                 return parse(d); // bf16 on any CPU is allowed when asked for (Bf16 makes it safe with DJL)
         }
@@ -56,6 +58,8 @@ public record ModelOptions(String device, String dtype) {
             why = "as stored";
         } else if (chosen == DataType.BFLOAT16) {
             why = "as stored; this CPU has " + CpuFeatures.bf16Instructions() + ", so it computes in bf16";
+        } else if (parse(stored) == DataType.BFLOAT16 && NativeSettings.reproducible()) {
+            why = "widened from bfloat16: reproducible mode computes in float32 on every CPU";
         } else if (parse(stored) == DataType.BFLOAT16) {
             why = "widened from bfloat16: this CPU has no bf16 instructions (AVX512-BF16/AMX), bf16 would be emulated";
         } else {

@@ -1,6 +1,7 @@
 package org.loralab.engine.model;
 
 import com.google.gson.JsonObject;
+import org.loralab.engine.io.StrictJson;
 
 /**
  * Rotary embedding frequencies: {@code rope_theta} plus the {@code rope_scaling} variants we
@@ -9,13 +10,36 @@ import com.google.gson.JsonObject;
 public record RopeConfig(double theta, String type, double factor, double lowFreqFactor, double highFreqFactor,
         int originalMaxPositions, int dim) {
 
+    /** Bounds that real checkpoints sit far inside (theta 1e4 to 1e7, factors up to 64); outside them frequencies overflow or vanish. */
+    static final double MAX_THETA = 1e12;
+    static final double MAX_FACTOR = 1e6;
+
+    public RopeConfig {
+        bounded("rope_theta", theta, 1, MAX_THETA);
+        bounded("rope_scaling.factor", factor, 0, MAX_FACTOR);
+        bounded("rope_scaling.low_freq_factor", lowFreqFactor, 0, MAX_FACTOR);
+        bounded("rope_scaling.high_freq_factor", highFreqFactor, 0, MAX_FACTOR);
+        if (type.equals("llama3") && (originalMaxPositions <= 0 || highFreqFactor == lowFreqFactor)) {
+            throw new IllegalArgumentException("rope_scaling: original_max_position_embeddings must be positive and"
+                    + " high_freq_factor differ from low_freq_factor, found " + originalMaxPositions + ", "
+                    + highFreqFactor + ", " + lowFreqFactor);
+        }
+    }
+
+    /** {@code low < value <= high}, else an error naming the key. */
+    private static void bounded(String key, double value, double low, double high) {
+        if (!(value > low && value <= high)) {
+            throw new IllegalArgumentException("'" + key + "' is " + value + "; it must lie in (" + low + ", " + high + "]");
+        }
+    }
+
     public static RopeConfig parse(double theta, JsonObject scaling, int headDim) {
         if (scaling == null) {
             return new RopeConfig(theta, "default", 1, 1, 1, 0, headDim);
         }
         String type = scaling.has("rope_type") ? scaling.get("rope_type").getAsString()
                 : scaling.has("type") ? scaling.get("type").getAsString() : "default";
-        double factor = scaling.has("factor") ? scaling.get("factor").getAsDouble() : 1.0;
+        double factor = scaling.has("factor") ? StrictJson.finite(scaling.get("factor"), "rope_scaling.factor") : 1.0;
         switch (type) {
             case "default":
                 return new RopeConfig(theta, "default", 1, 1, 1, 0, headDim);
@@ -23,9 +47,9 @@ public record RopeConfig(double theta, String type, double factor, double lowFre
                 return new RopeConfig(theta, type, factor, 1, 1, 0, headDim);
             case "llama3":
                 return new RopeConfig(theta, type, factor,
-                        scaling.get("low_freq_factor").getAsDouble(),
-                        scaling.get("high_freq_factor").getAsDouble(),
-                        scaling.get("original_max_position_embeddings").getAsInt(), headDim);
+                        StrictJson.finite(scaling.get("low_freq_factor"), "rope_scaling.low_freq_factor"),
+                        StrictJson.finite(scaling.get("high_freq_factor"), "rope_scaling.high_freq_factor"),
+                        StrictJson.wholeInt(scaling.get("original_max_position_embeddings"), "rope_scaling.original_max_position_embeddings"), headDim);
             default:
                 throw new IllegalArgumentException("rope_scaling type '" + type
                         + "' is not supported (supported: default, linear, llama3)");

@@ -77,6 +77,6 @@ final class RopeParameters {
     }
 
     private static double number(JsonObject o, String key, double fallback) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : fallback;
+        return o.has(key) && !o.get(key).isJsonNull() ? org.loralab.engine.io.StrictJson.finite(o.get(key), key) : fallback;
     }
 }

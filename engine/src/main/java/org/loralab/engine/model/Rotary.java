@@ -13,11 +13,12 @@ final class Rotary {
     /** cos and sin of shape (batch, 1, seq, head_dim), in the compute dtype. */
     record Angles(NDArray cos, NDArray sin) {}
 
-    private final NDArray inverseFrequencies; // (head_dim / 2), float32
+    private final NDArray inverseFrequencies; // (1, 1, head_dim / 2), float32: shaped once, as no op may run on a cached model's arrays alone
     private final NDArray rotateHalf; // (head_dim, head_dim) of 0 and +-1: x @ R = cat(-x2, x1), exactly
 
     Rotary(NDManager manager, RopeConfig rope, int headDim, DataType dtype) {
-        this.inverseFrequencies = NativeArrays.copy(manager.create(rope.inverseFrequencies()));
+        float[] inv = rope.inverseFrequencies();
+        this.inverseFrequencies = NativeArrays.copy(manager.create(inv, new Shape(1, 1, inv.length)));
         float[] r = new float[headDim * headDim];
         int half = headDim / 2;
         for (int k = 0; k < half; k++) {
@@ -35,7 +36,7 @@ final class Rotary {
         long b = positions.getShape().get(0);
         long t = positions.getShape().get(1);
         NDArray freqs = positions.toType(DataType.FLOAT32, false).reshape(b, t, 1)
-                .mul(inverseFrequencies.reshape(1, 1, -1));
+                .mul(inverseFrequencies);
         NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1);
         return new Angles(Bf16.cast(emb.cos(), dtype), Bf16.cast(emb.sin(), dtype));
     }

@@ -125,19 +125,23 @@ public final class PromptEncoder {
      */
     String boundedPrefix(String document, int maxTokens) {
         long limit = 8L * maxTokens + 256;
-        while (limit < document.length()) {
-            int end = (int) limit;
+        // A tokenizer call takes at most TextTokenizer.MAX_CHARS_PER_CALL: the cut leaves room for the template.
+        while (Math.min(limit, DOCUMENT_CHAR_LIMIT) < document.length()) {
+            int end = (int) Math.min(limit, DOCUMENT_CHAR_LIMIT);
             if (Character.isHighSurrogate(document.charAt(end - 1))) {
                 end--; // never split a surrogate pair
             }
             String prefix = document.substring(0, end);
-            if (tokenizer.encode(prefix, false).length > maxTokens + PREFIX_MARGIN_TOKENS) {
+            if (limit >= DOCUMENT_CHAR_LIMIT || tokenizer.encode(prefix, false).length > maxTokens + PREFIX_MARGIN_TOKENS) {
                 return prefix;
             }
             limit *= 2;
         }
         return document;
     }
+
+    /** The longest document prefix ever tokenized: the tokenizer's per-call bound less room for a prompt template. */
+    static final int DOCUMENT_CHAR_LIMIT = TextTokenizer.MAX_CHARS_PER_CALL - (64 << 10);
 
     /** Tokens past the limit that a prefix must hold, so the cut cannot change the kept tokens. */
     private static final int PREFIX_MARGIN_TOKENS = 64;

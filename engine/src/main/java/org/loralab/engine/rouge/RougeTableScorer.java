@@ -18,7 +18,8 @@ import org.loralab.engine.table.Tables;
  * A row that cannot be scored (every reference missing, unknown language) gets empty scores and
  * an error message; it never stops the table and is left out of the summary, which counts it. A
  * missing reference (null) is not an empty one: an empty reference is scored, 0 as rouge-score
- * scores it.
+ * scores it. A missing prediction (a summary that failed) is such a row error too: scoring it as
+ * an empty text would put a 0 into the corpus mean for a row the model never answered.
  */
 public final class RougeTableScorer {
 
@@ -74,7 +75,7 @@ public final class RougeTableScorer {
         Thread caller = Thread.currentThread();
         IntStream.range(0, n).parallel().forEach(i -> {
             progress.checkCancelled(caller);
-            results[i] = scoreRow(i, predictions.get(i), rowReferences(references, i),
+            results[i] = scorePresent(i, predictions.get(i), rowReferences(references, i),
                     languages == null ? null : languages.get(i));
             synchronized (done) {
                 done[0]++;
@@ -91,10 +92,33 @@ public final class RougeTableScorer {
         return references.stream().map(col -> col.get(row)).filter(Objects::nonNull).toList();
     }
 
-    private record RowResult(Map<RougeType, Score> scores, String language, String error) {
+    /** One row's outcome: scores and the language used, or (scores null) the reason it was left out. */
+    public record RowResult(Map<RougeType, Score> scores, String language, String error) {
     }
 
-    private RowResult scoreRow(int row, String prediction, List<String> refs, String languageCell) {
+    /**
+     * One row alone, as {@link #score} scores it (for a caller that spreads rows over machines).
+     *
+     * @param row the row's number in the whole table, for its error message
+     * @param referenceCells the row's reference cells; null ones are missing
+     */
+    public RowResult scoreRow(long row, String prediction, List<String> referenceCells, String languageCell) {
+        return scorePresent(row, prediction, referenceCells.stream().filter(Objects::nonNull).toList(), languageCell);
+    }
+
+    /**
+     * The summary table of rows scored one by one with {@link #scoreRow}, given in table order: the
+     * bootstrap resamples rows by position, so only that order gives {@link #score}'s intervals.
+     */
+    public VectorSchemaRoot summaryTable(List<RowResult> rowsInTableOrder, BufferAllocator allocator) {
+        return summaryTable(rowsInTableOrder.toArray(RowResult[]::new), allocator, rowsInTableOrder.size());
+    }
+
+    /** {@code refs}: the row's references that are present (not null). */
+    private RowResult scorePresent(long row, String prediction, List<String> refs, String languageCell) {
+        if (prediction == null) {
+            return new RowResult(null, null, "row " + row + ": the prediction is missing (a failed summary?)");
+        }
         if (refs.isEmpty()) {
             return new RowResult(null, null, "row " + row + ": every reference cell is missing");
         }

@@ -1,5 +1,6 @@
 package org.loralab.engine.summarize;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.generate.NonFiniteLogitsException;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.generate.TextGenerator;
 import org.loralab.engine.lora.LoraAdapter;
@@ -74,6 +76,9 @@ public final class Summarizer implements AutoCloseable {
     public static Summarizer open(SummarizeOptions options) throws IOException {
         try (Autograd.Scope inference = Autograd.inference()) {
             return openWithoutRecording(options);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
+                    + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
         }
     }
 
@@ -83,14 +88,15 @@ public final class Summarizer implements AutoCloseable {
             LoraAdapter a = null;
             if (options.adapter() != null) {
                 a = LoraAdapter.load(options.adapter(), g.model());
-                if (options.mergeAdapter() && !a.hasTaskFilter()) {
+                // A cached model's weights are shared with other jobs: there the adapter attaches (unmerged) instead.
+                if (options.mergeAdapter() && !a.hasTaskFilter() && !g.model().isShared()) {
                     a.mergeInto(g.model()); // in place: the model keeps the merged weights, nothing else
                 } else {
                     a.attach(g.model());
                 }
             }
             return new Summarizer(g, a, options);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             g.close();
             throw e;
         }
@@ -127,6 +133,22 @@ public final class Summarizer implements AutoCloseable {
      * name table rows, and each row samples from the stream of its table row, so chunking changes nothing.
      */
     public List<SummaryResult> summarize(List<String> documents, GenerationConfig cfg, ProgressListener progress, long firstRow) {
+        long[] rows = new long[documents.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = firstRow + i;
+        }
+        return summarize(documents, rows, cfg, progress);
+    }
+
+    /**
+     * Documents from anywhere in a table, {@code tableRows[i]} the table row of {@code documents.get(i)}
+     * (a Spark partition, or one adapter's rows of it): errors name those rows and each row samples
+     * from the stream of its table row, so the output equals the whole table's in one run.
+     */
+    public List<SummaryResult> summarize(List<String> documents, long[] tableRows, GenerationConfig cfg, ProgressListener progress) {
+        if (tableRows.length != documents.size()) {
+            throw new IllegalArgumentException(documents.size() + " documents but " + tableRows.length + " row numbers");
+        }
         cfg.validate();
         SummaryResult[] results = new SummaryResult[documents.size()];
         record Prepared(int row, PromptEncoder.Encoded prompt) {
@@ -136,7 +158,7 @@ public final class Summarizer implements AutoCloseable {
         for (int i = 0; i < documents.size(); i++) {
             String doc = documents.get(i);
             if (doc == null || doc.isBlank()) {
-                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": the document is " + (doc == null ? "missing" : "empty"));
+                results[i] = SummaryResult.failed(i, "row " + tableRows[i] + ": the document is " + (doc == null ? "missing" : "empty"));
                 continue;
             }
             try {
@@ -144,7 +166,7 @@ public final class Summarizer implements AutoCloseable {
                 requireInVocabulary(encoded.ids());
                 ready.add(new Prepared(i, encoded));
             } catch (IllegalArgumentException e) {
-                results[i] = SummaryResult.failed(i, "row " + (firstRow + i) + ": " + e.getMessage());
+                results[i] = SummaryResult.failed(i, "row " + tableRows[i] + ": " + e.getMessage());
             }
         }
         ready.sort(Comparator.comparingInt((Prepared p) -> p.prompt().ids().length).thenComparingInt(Prepared::row));
@@ -154,22 +176,43 @@ public final class Summarizer implements AutoCloseable {
         for (int b = 0; b < ready.size(); b += options.batchSize()) {
             progress.checkCancelled();
             List<Prepared> batch = ready.subList(b, Math.min(b + options.batchSize(), ready.size()));
-            List<long[]> ids = batch.stream().map(p -> p.prompt().ids()).toList();
-            try {
-                // Each row samples from its own stream (its row number), whatever batch it lands in.
-                long[] streams = batch.stream().mapToLong(p -> firstRow + p.row()).toArray();
-                List<long[]> out = batchGenerator.generate(ids, cfg, streams);
-                for (int k = 0; k < batch.size(); k++) {
-                    Prepared p = batch.get(k);
-                    tokens += out.get(k).length;
-                    results[p.row()] = new SummaryResult(p.row(), generator.tokenizer().decode(out.get(k), true).strip(), null,
-                            p.prompt().ids().length, p.prompt().droppedTokens(), out.get(k).length);
+            List<Prepared> pending = batch;
+            while (!pending.isEmpty()) {
+                List<Prepared> part = pending;
+                pending = List.of();
+                List<long[]> ids = part.stream().map(p -> p.prompt().ids()).toList();
+                try {
+                    // Each row samples from its own stream (its row number), whatever batch it lands in.
+                    long[] streams = part.stream().mapToLong(p -> tableRows[p.row()]).toArray();
+                    List<long[]> out = batchGenerator.generate(ids, cfg, streams);
+                    for (int k = 0; k < part.size(); k++) {
+                        Prepared p = part.get(k);
+                        tokens += out.get(k).length;
+                        results[p.row()] = new SummaryResult(p.row(), generator.tokenizer().decode(out.get(k), true).strip(), null,
+                                p.prompt().ids().length, p.prompt().droppedTokens(), out.get(k).length);
+                    }
+                } catch (NonFiniteLogitsException e) {
+                    // Garbage scores are those rows' error, not a summary; the rest of the batch runs again without them.
+                    java.util.Set<Integer> bad = new java.util.HashSet<>();
+                    for (int k : e.prompts()) {
+                        bad.add(k);
+                    }
+                    List<Prepared> rest = new ArrayList<>();
+                    for (int k = 0; k < part.size(); k++) {
+                        Prepared p = part.get(k);
+                        if (bad.contains(k)) {
+                            results[p.row()] = SummaryResult.failed(p.row(), "row " + (tableRows[p.row()]) + ": " + e.reason());
+                        } else {
+                            rest.add(p);
+                        }
+                    }
+                    pending = rest;
+                } catch (CancellationException e) {
+                    throw e;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // Every input problem of one row was found above; a failure here is the job's, not the rows'.
+                    throw failure(e, part.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), tableRows[part.get(0).row()], cfg);
                 }
-            } catch (CancellationException e) {
-                throw e;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // Every input problem of one row was found above; a failure here is the job's, not the rows'.
-                throw failure(e, batch.size(), ids.stream().mapToInt(p -> p.length).max().orElse(0), firstRow + batch.get(0).row(), cfg);
             }
             done += batch.size();
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -30,6 +30,17 @@ final class Lz4ArrowCodec implements CompressionCodec {
         }
     };
 
+    /**
+     * The most bytes the LZ4 buffers of one record batch may decode to, 1 GiB unless the system
+     * property {@code loralab.table.maxDecodedBytes} says otherwise: a valid 16 MB LZ4 bomb decodes
+     * to 4 GB. Arrow makes a codec per batch, so the count starts again with each batch.
+     */
+    static long maxDecodedBytes() {
+        return Long.getLong("loralab.table.maxDecodedBytes", 1L << 30);
+    }
+
+    private long decoded;
+
     @Override
     public ArrowBuf decompress(BufferAllocator allocator, ArrowBuf compressed) {
         long size = compressed.writerIndex();
@@ -41,17 +52,27 @@ final class Lz4ArrowCodec implements CompressionCodec {
         if (length == CompressionUtil.NO_COMPRESSION_LENGTH) {
             return CompressionUtil.extractUncompressedBuffer(compressed);
         }
-        if (length < 0 || length > Integer.MAX_VALUE - 8 || size - 8 > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("an LZ4 buffer declares " + length + " bytes");
-        }
-        byte[] in = new byte[(int) (size - 8)];
-        compressed.getBytes(8, in);
-        byte[] out = Lz4Frames.decode(in, (int) length);
+        byte[] out = decode(compressed, size, length);
         ArrowBuf result = allocator.buffer(out.length);
         result.setBytes(0, out);
         result.writerIndex(out.length);
         compressed.close();
         return result;
+    }
+
+    private byte[] decode(ArrowBuf compressed, long size, long length) {
+        if (length < 0 || length > Integer.MAX_VALUE - 8 || size - 8 > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("an LZ4 buffer declares " + length + " bytes");
+        }
+        long limit = maxDecodedBytes();
+        if (length > limit - decoded) {
+            throw new IllegalArgumentException("the LZ4 buffers of one record batch decode to more than " + limit
+                    + " bytes (the limit; the system property loralab.table.maxDecodedBytes raises it)");
+        }
+        decoded += length;
+        byte[] in = new byte[(int) (size - 8)];
+        compressed.getBytes(8, in);
+        return Lz4Frames.decode(in, (int) length);
     }
 
     /** Writes stored LZ4 frames: used by tests to make LZ4-compressed files; the engine writes uncompressed Arrow. */

@@ -175,8 +175,12 @@ public final class TableChunks implements AutoCloseable {
     }
 
     private static TableChunks arrow(Path file, BufferAllocator allocator, int rowsPerChunk) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        ArrowFileReader reader = new ArrowFileReader(ch, allocator, Lz4ArrowCodec.FACTORY); // LZ4: pyarrow's Feather default
+        ArrowFileReader reader;
+        try {
+            reader = ArrowFiles.open(file, allocator);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);
+        }
         Schema schema;
         try {
             schema = reader.getVectorSchemaRoot().getSchema();

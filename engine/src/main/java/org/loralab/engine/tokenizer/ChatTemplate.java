@@ -42,6 +42,11 @@ public final class ChatTemplate {
      *     (bos_token, eos_token, ...); absent tokens stay undefined, as in transformers
      * @param clock what {@code strftime_now} reads (fixed in tests, as the reference renderings are)
      */
+    /** The longest output or string a template may make: 16 times the longest document a tokenizer call takes. */
+    public static final long MAX_CHARS = 16L * TextTokenizer.MAX_CHARS_PER_CALL;
+    /** The most items a list or dict made by a template may hold. */
+    public static final int MAX_ITEMS = 1_000_000;
+
     public ChatTemplate(String source, String origin, Map<String, Object> specialTokens, Clock clock) {
         this.source = source;
         this.origin = origin;
@@ -52,6 +57,11 @@ public final class ChatTemplate {
                 .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withFailOnUnknownTokens(false)
+                // A template that doubles a string 60 times ran the JVM out of memory: bounded output, strings and collections.
+                .withMaxOutputSize(MAX_CHARS)
+                .withMaxStringLength(MAX_CHARS)
+                .withMaxListSize(MAX_ITEMS)
+                .withMaxMapSize(MAX_ITEMS)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withParseWhitespaceControlStrictly(true)
                         .withUseNaturalOperatorPrecedence(true)

@@ -60,6 +60,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (Files.size(json) > BoundedFiles.LARGE_JSON_LIMIT) {
             throw new IOException(json + ": is " + Files.size(json) + " bytes, more than the " + BoundedFiles.LARGE_JSON_LIMIT + " allowed");
         }
+        checkBeforeNativeLoad(json);
         HuggingFaceTokenizer withSpecial;
         HuggingFaceTokenizer plain;
         try {
@@ -74,6 +75,58 @@ public final class TextTokenizer implements AutoCloseable {
         ChatTemplate template = ChatTemplateFiles.load(dir, cfg, Clock.systemDefaultZone()).orElse(null);
         return new TextTokenizer(withSpecial, plain, bos, eos, tokenString(cfg.get("pad_token")), template,
                 cleanUpFlag(cfg, cfgFile));
+    }
+
+    /** Texts longer than this are refused per tokenizer call: it keeps regex matching far from Oniguruma's step limit. */
+    public static final int MAX_CHARS_PER_CALL = 1 << 20;
+    /** More added tokens are refused: the native loader adds them in quadratic time (32,768 take 13 s, 80,000 took 155 s). */
+    public static final int MAX_ADDED_TOKENS = 32_768;
+
+    /**
+     * What the native tokenizer cannot survive or finish, checked before it sees the file: regex
+     * patterns that backtrack without bound (a panic in JNI aborts the JVM, see {@link TokenizerPatterns})
+     * and more added tokens than it loads in reasonable time. Streams the file, skipping the vocabulary.
+     */
+    static void checkBeforeNativeLoad(Path json) throws IOException {
+        JsonObject rest = new JsonObject();
+        int added = 0;
+        try (com.google.gson.stream.JsonReader r = new com.google.gson.stream.JsonReader(
+                Files.newBufferedReader(json, StandardCharsets.UTF_8))) {
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (key.equals("model")) {
+                    r.skipValue();
+                } else if (key.equals("added_tokens") && r.peek() == com.google.gson.stream.JsonToken.BEGIN_ARRAY) {
+                    r.beginArray();
+                    while (r.hasNext()) {
+                        if (++added > MAX_ADDED_TOKENS) {
+                            throw new IOException(json + ": 'added_tokens' holds more than " + MAX_ADDED_TOKENS
+                                    + " entries, the most LoRA Lab loads (the native loader takes quadratic time in them)");
+                        }
+                        r.skipValue();
+                    }
+                    r.endArray();
+                } else {
+                    rest.add(key, JsonParser.parseReader(r));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(json + ": not valid JSON: " + e.getMessage(), e);
+        }
+        try {
+            TokenizerPatterns.check(rest);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(json + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String bounded(String text) {
+        if (text.length() > MAX_CHARS_PER_CALL) {
+            throw new IllegalArgumentException("a text of " + text.length() + " characters is more than the "
+                    + MAX_CHARS_PER_CALL + " one tokenizer call takes (the bound keeps the native regex matching safe)");
+        }
+        return text;
     }
 
     private static Map<String, String> options(boolean addSpecialTokens) {
@@ -95,7 +148,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     public long[] encode(String text, boolean addSpecialTokens) {
-        Encoding enc = (addSpecialTokens ? withSpecial : plain).encode(text);
+        Encoding enc = (addSpecialTokens ? withSpecial : plain).encode(bounded(text));
         return enc.getIds();
     }
 
@@ -106,7 +159,7 @@ public final class TextTokenizer implements AutoCloseable {
      * produce U+FFFD as decoding the token prefix would. Non-decreasing in k.
      */
     public int[] tokenPrefixEnds(String text) {
-        CharSpan[] spans = plain.encode(text).getCharTokenSpans();
+        CharSpan[] spans = plain.encode(bounded(text)).getCharTokenSpans();
         // The tokenizer's offsets count code points (Rust chars); Java indexes UTF-16 units.
         int codePoints = text.codePointCount(0, text.length());
         int[] utf16 = new int[codePoints + 1];

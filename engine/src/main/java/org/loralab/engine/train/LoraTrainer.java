@@ -94,13 +94,19 @@ public final class LoraTrainer {
         adapter.attach(model);
         AdamW optimizer = new AdamW(params, adapter.manager(), cfg.weightDecay());
         TrainerState state = new TrainerState();
+        String recovered = checkpointDir == null ? null : TrainerCheckpoint.recover(checkpointDir);
+        if (recovered != null) {
+            listener.onProgress(0, totalSteps(train.size()), recovered);
+        }
         if (resume && checkpointDir != null && TrainerCheckpoint.exists(checkpointDir)) {
             state = TrainerCheckpoint.restore(checkpointDir, adapter, model, optimizer, cfg, dataHash);
-            listener.onProgress(state.globalStep, totalSteps(train.size()), "resumed at step " + state.globalStep);
+            state.resumes++;
+            listener.onProgress(state.globalStep, totalSteps(train.size()), "resumed at step " + state.globalStep
+                    + (recovered != null ? " of the restored checkpoint" : ""));
         }
+        double secondsBefore = state.seconds; // the runs before a resume count too
         int totalSteps = totalSteps(train.size());
         int warmup = (int) Math.ceil(cfg.warmupRatio() * totalSteps);
-        long trainedTokens = 0;
         boolean stoppedEarly = false;
         try {
             for (int epoch = state.nextEpoch; epoch < cfg.epochs(); epoch++) {
@@ -117,7 +123,9 @@ public final class LoraTrainer {
                     state.globalStep++;
                     epochLossSum += outcome.lossSum;
                     epochTokens += outcome.targetTokens;
-                    trainedTokens += outcome.targetTokens;
+                    state.trainedTokens += outcome.targetTokens;
+                    state.trainedExamples += window.stream().mapToInt(List::size).sum();
+                    state.seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     listener.onStep(new TrainingListener.StepReport(epoch + 1, state.globalStep, totalSteps,
                             outcome.lossSum / Math.max(1, outcome.targetTokens), lr, outcome.tokens / seconds, outcome.gradNorm));
@@ -142,6 +150,7 @@ public final class LoraTrainer {
                 state.nextBatch = 0;
                 state.epochLossSum = 0;
                 state.epochTokens = 0;
+                state.seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
                 if (checkpointDir != null) {
                     TrainerCheckpoint.save(checkpointDir, adapter, model, optimizer, state, cfg, dataHash);
                 }
@@ -157,8 +166,9 @@ public final class LoraTrainer {
             params.values().forEach(p -> p.setRequiresGradient(false));
             adapter.stopTraining();
         }
-        return new TrainingResult(List.copyOf(state.history), state.globalStep, trainedTokens,
-                (System.nanoTime() - start) / 1e9, stoppedEarly, state.bestEpoch > 0 ? state.bestEpoch : state.history.size());
+        return new TrainingResult(List.copyOf(state.history), state.globalStep, state.trainedTokens,
+                secondsBefore + (System.nanoTime() - start) / 1e9, stoppedEarly, state.bestEpoch > 0 ? state.bestEpoch : state.history.size(),
+                state.trainedExamples, state.resumes);
     }
 
     /** Keeps a copy of the best epoch's weights when early stopping is on; true when patience has run out. */
@@ -295,6 +305,11 @@ public final class LoraTrainer {
         double bestValLoss = Double.POSITIVE_INFINITY;
         int bestEpoch;
         int epochsWithoutImprovement;
+        /** Totals over every run of this training, resumed ones included (checkpointed with the rest). */
+        long trainedTokens;
+        long trainedExamples;
+        double seconds;
+        int resumes;
         Map<String, float[]> best;
         final List<TrainingResult.EpochLoss> history = new ArrayList<>();
     }

@@ -1,5 +1,6 @@
 package org.loralab.engine.train;
 
+import org.loralab.engine.io.OutOfMemoryInJob;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.prompt.PromptEncoder;
@@ -52,6 +54,9 @@ public final class TrainLoraJob {
         requireApart(spec.checkpointDir(), spec.output());
         try (Autograd.Scope inference = Autograd.inference()) {
             return runWithoutRecording(spec, trainRows, validationRows, listener);
+        } catch (OutOfMemoryError e) {
+            throw OutOfMemoryInJob.of("Training", "the base model " + spec.baseModel() + " with " + trainRows.size()
+                    + " training and " + validationRows.size() + " validation rows", e);
         }
     }
 
@@ -62,7 +67,9 @@ public final class TrainLoraJob {
             TrainingExample.requireValid(validationRows, "validation");
         }
         try (TextTokenizer tokenizer = TextTokenizer.load(spec.baseModel());
-                CausalLM model = CausalLM.load(spec.baseModel(), spec.device().forTraining())) {
+                // the JVM's shared copy when one is loaded: LoRA attaches to the job's own view of it
+                ModelCache.Lease lease = ModelCache.shared().lease(spec.baseModel(), spec.device().forTraining())) {
+            CausalLM model = lease.model();
             long eos = eosId(spec.baseModel(), tokenizer);
             long pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(eos);
             PromptEncoder prompts = new PromptEncoder(tokenizer, spec.prompt());
@@ -92,6 +99,10 @@ public final class TrainLoraJob {
                 meta.metrics.put("steps", (double) result.steps());
                 meta.metrics.put("trained_tokens", (double) result.trainedTokens());
                 meta.metrics.put("seconds", result.seconds());
+                meta.metrics.put("trained_examples", (double) result.trainedExamples());
+                if (result.resumes() > 0) {
+                    meta.metrics.put("resumes", (double) result.resumes());
+                }
                 meta.metrics.put("trainable_parameters", (double) adapter.parameterCount());
                 meta.settings = settings(spec, adapter);
                 AdapterWriter.write(adapter, meta, spec.output(), spec.overwrite());

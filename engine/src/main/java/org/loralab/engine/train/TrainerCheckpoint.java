@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import org.loralab.engine.model.ModelFingerprint;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.io.BoundedFiles;
+import org.loralab.engine.io.StrictJson;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
@@ -39,6 +40,11 @@ final class TrainerCheckpoint {
     private TrainerCheckpoint() {
     }
 
+    /** Restores a checkpoint whose replacement a kill interrupted; the message says so, null when nothing was. */
+    static String recover(Path dir) throws IOException {
+        return AtomicFolders.recoverInterrupted(dir.resolve(FOLDER));
+    }
+
     static boolean exists(Path dir) {
         return Files.exists(dir.resolve(FOLDER).resolve(STATE));
     }
@@ -68,6 +74,10 @@ final class TrainerCheckpoint {
             o.addProperty("best_val_loss", Double.isInfinite(s.bestValLoss) ? null : s.bestValLoss);
             o.addProperty("best_epoch", s.bestEpoch);
             o.addProperty("epochs_without_improvement", s.epochsWithoutImprovement);
+            o.addProperty("trained_tokens", s.trainedTokens);
+            o.addProperty("trained_examples", s.trainedExamples);
+            o.addProperty("train_seconds", s.seconds);
+            o.addProperty("resumes", s.resumes);
             JsonArray history = new JsonArray();
             for (TrainingResult.EpochLoss e : s.history) {
                 JsonObject h = new JsonObject();
@@ -115,6 +125,7 @@ final class TrainerCheckpoint {
     static LoraTrainer.TrainerState restore(Path dir, LoraAdapter adapter, CausalLM model, AdamW optimizer, TrainingConfig cfg,
             String dataHash) throws IOException {
         Path folder = AtomicFolders.resolveForReading(dir.resolve(FOLDER));
+        // our own file, written with NaN where a loss was not a number; whole numbers are read strictly below
         JsonObject o = JsonParser.parseString(BoundedFiles.readText(folder.resolve(STATE), BoundedFiles.LARGE_JSON_LIMIT)).getAsJsonObject();
         requireSameIdentity(folder, o.get(IDENTITY), identity(adapter, model));
         requireSameSettings(folder, o, cfg);
@@ -129,22 +140,27 @@ final class TrainerCheckpoint {
                 LoraTrainer.restore(params, floats(SafetensorsFile.open(filter), m, ""));
             }
             SafetensorsFile opt = SafetensorsFile.open(folder.resolve(OPTIMIZER));
-            optimizer.restore(o.get("optimizer_step").getAsInt(), floats(opt, m, "m."), floats(opt, m, "v."));
+            optimizer.restore(count(o, "optimizer_step"), floats(opt, m, "m."), floats(opt, m, "v."));
             LoraTrainer.TrainerState s = new LoraTrainer.TrainerState();
             if (Files.exists(folder.resolve(BEST))) {
                 s.best = floats(SafetensorsFile.open(folder.resolve(BEST)), m, "");
             }
-            s.globalStep = o.get("global_step").getAsInt();
-            s.nextEpoch = o.get("next_epoch").getAsInt();
-            s.nextBatch = o.get("next_batch").getAsInt();
+            s.globalStep = count(o, "global_step");
+            s.nextEpoch = count(o, "next_epoch");
+            s.nextBatch = count(o, "next_batch");
             s.epochLossSum = o.get("epoch_loss_sum").getAsDouble();
-            s.epochTokens = o.get("epoch_tokens").getAsLong();
+            s.epochTokens = StrictJson.wholeLong(o.get("epoch_tokens"), "epoch_tokens");
             s.bestValLoss = o.get("best_val_loss").isJsonNull() ? Double.POSITIVE_INFINITY : o.get("best_val_loss").getAsDouble();
-            s.bestEpoch = o.get("best_epoch").getAsInt();
-            s.epochsWithoutImprovement = o.get("epochs_without_improvement").getAsInt();
+            s.bestEpoch = count(o, "best_epoch");
+            s.epochsWithoutImprovement = count(o, "epochs_without_improvement");
+            // totals of the runs so far; a checkpoint from before they were recorded counts from zero
+            s.trainedTokens = o.has("trained_tokens") ? StrictJson.wholeLong(o.get("trained_tokens"), "trained_tokens") : 0;
+            s.trainedExamples = o.has("trained_examples") ? StrictJson.wholeLong(o.get("trained_examples"), "trained_examples") : 0;
+            s.seconds = o.has("train_seconds") ? o.get("train_seconds").getAsDouble() : 0;
+            s.resumes = o.has("resumes") ? count(o, "resumes") : 0;
             for (var e : o.getAsJsonArray("history")) {
                 JsonObject h = e.getAsJsonObject();
-                s.history.add(new TrainingResult.EpochLoss(h.get("epoch").getAsInt(), h.get("train_loss").getAsDouble(),
+                s.history.add(new TrainingResult.EpochLoss(count(h, "epoch"), h.get("train_loss").getAsDouble(),
                         h.get("validation_loss").isJsonNull() ? Double.NaN : h.get("validation_loss").getAsDouble()));
             }
             return s;
@@ -189,6 +205,15 @@ final class TrainerCheckpoint {
             throw new IllegalArgumentException(folder + ": the checkpoint was made with other LoRA settings or another base model ("
                     + String.join("; ", differences) + "); resume with the same ones or start afresh");
         }
+    }
+
+    /** A non-negative whole number of the state file, never narrowed. */
+    private static int count(JsonObject o, String key) {
+        int v = StrictJson.wholeInt(o.get(key), key);
+        if (v < 0) {
+            throw new IllegalArgumentException("'" + key + "' is " + v + ", a count cannot be negative");
+        }
+        return v;
     }
 
     /** Tensors whose names start with {@code prefix}, prefix removed, as float arrays. */

@@ -7,13 +7,15 @@ import java.util.List;
  *
  * @param epochs per-epoch losses, in order (validation NaN without validation data)
  * @param steps optimizer steps taken in total (including before a resume)
- * @param trainedTokens summary tokens the loss was computed on, in this process
- * @param seconds wall time in this process
+ * @param trainedTokens summary tokens the loss was computed on, in total (including before a resume)
+ * @param seconds wall time of training in total (including the runs before a resume)
  * @param stoppedEarly early stopping ended the run and the best epoch's weights were restored
  * @param bestEpoch 1-based epoch whose weights the adapter holds
+ * @param trainedExamples training rows passed through the model, in total (an example counts once per epoch)
+ * @param resumes how many times the run was resumed from a checkpoint
  */
 public record TrainingResult(List<EpochLoss> epochs, int steps, long trainedTokens, double seconds,
-        boolean stoppedEarly, int bestEpoch) {
+        boolean stoppedEarly, int bestEpoch, long trainedExamples, int resumes) {
 
     public record EpochLoss(int epoch, double trainLoss, double validationLoss) {
     }

@@ -120,6 +120,15 @@ class AdapterBankTest {
             assertEquals("valid", Tables.strings(t, "status").get(0));
             assertEquals(1.5, Tables.doubles(t, "metric_train_loss")[0]);
             assertTrue(Double.isNaN(Tables.doubles(t, "metric_train_loss")[3]));
+            assertEquals(Tables.strings(t, "path"), Tables.strings(t, BankTable.LOCATION), "without settings, the path is the location");
+        }
+        // with the settings they were read through (a KNIME URL) the table can find them again after a move
+        List<String> locations = new java.util.ArrayList<>();
+        entries.forEach(e -> locations.add("knime://knime.workflow/../bank/" + e.name()));
+        locations.set(1, null); // kept in a workflow's file store: no lasting place
+        try (BufferAllocator alloc = Tables.newAllocator("bank"); VectorSchemaRoot t = BankTable.of(entries, java.util.Set.of(), locations, alloc)) {
+            assertEquals(locations, Tables.strings(t, BankTable.LOCATION));
+            assertEquals(entries.get(1).path().toString(), Tables.strings(t, "path").get(1));
         }
     }
 

@@ -42,4 +42,26 @@ class UntargetedTensorsTest {
                 entry.reason());
         assertEquals(2L * 2 * (64 + 64), entry.parameterCount());
     }
+
+    /** The bank lists it invalid, and loading it (Summarize, merge, continued training) fails with the same reason. */
+    @Test
+    void targetsMatchingNoTensorAreOneErrorEverywhere() throws Exception {
+        Path base = new TinyCheckpoint().seed(3).write(dir.resolve("base"));
+        Path adapterDir = dir.resolve("bank").resolve("nothing");
+        try (CausalLM model = CausalLM.load(base, new ModelOptions("cpu", "auto"))) {
+            try (LoraAdapter a = LoraAdapter.create(model, LoraConfig.of(2, 4, List.of("q_proj", "v_proj")), false, 1)) {
+                AdapterWriter.write(a, null, adapterDir, false);
+            }
+            Path cfg = adapterDir.resolve(LoraConfig.FILE);
+            Files.writeString(cfg, Files.readString(cfg).replaceAll("(?s)\"target_modules\": \\[.*?\\]",
+                    "\"target_modules\": [\"c_attn\"]")); // GPT-2's name: no layer of this model, no tensor
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> LoraAdapter.load(adapterDir, model).close());
+            assertTrue(e.getMessage().startsWith(adapterDir + ": target_modules [c_attn] match none of its 8 LoRA tensors"),
+                    e.getMessage());
+            BankEntry entry = AdapterBank.inspect(adapterDir, ModelConfig.load(base));
+            assertEquals(BankEntry.Status.INVALID, entry.status());
+            assertEquals(e.getMessage(), entry.reason());
+        }
+    }
 }

@@ -77,6 +77,26 @@ class RougeTableScorerTest {
     }
 
     @Test
+    void missingPredictionIsARowErrorLeftOutOfTheCorpus() throws Exception {
+        try (BufferAllocator alloc = Tables.newAllocator("test");
+                VectorSchemaRoot input = new TableBuilder(alloc)
+                        .strings("p", Arrays.asList("the cat sat", null, ""))
+                        .strings("r", List.of("the cat sat", "the cat sat", "the cat sat"))
+                        .build();
+                RougeTableScorer.Result r = new RougeTableScorer(RougeOptions.defaults())
+                        .score(input, "p", List.of("r"), null, alloc, ProgressListener.NONE)) {
+            double[] f1 = Tables.doubles(r.rows(), "rouge1_fmeasure");
+            assertTrue(Double.isNaN(f1[1]), "a failed summary has no score");
+            assertEquals(0.0, f1[2], 1e-12); // an empty summary is an answer, scored 0
+            assertEquals("row 1: the prediction is missing (a failed summary?)",
+                    Tables.strings(r.rows(), RougeTableScorer.ERROR_COLUMN).get(1));
+            assertEquals(2, r.scoredRows());
+            assertEquals(0.5, Tables.doubles(r.summary(), "mean")[2], 1e-12); // (1 + 0) / 2, not / 3
+            assertEquals(1L, ((org.apache.arrow.vector.BigIntVector) r.summary().getVector(RougeTableScorer.LEFT_OUT_COLUMN)).get(2));
+        }
+    }
+
+    @Test
     void missingColumnIsNamed() {
         try (BufferAllocator alloc = Tables.newAllocator("test");
                 VectorSchemaRoot input = new TableBuilder(alloc).strings("p", List.of("a")).build()) {

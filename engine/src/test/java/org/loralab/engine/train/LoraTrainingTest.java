@@ -94,7 +94,8 @@ class LoraTrainingTest {
         TrainingConfig cfg = TrainingFixtures.config(3).withBatch(2, 1).withSchedule(LrSchedule.COSINE, 0.2)
                 .withSaveEverySteps(2);
         LoraConfig lora = LORA.withDropout(0.1);
-        TrainLoraJob.run(TrainingFixtures.spec(model, dir.resolve("full"), cfg, lora), TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
+        TrainingResult full = TrainLoraJob.run(TrainingFixtures.spec(model, dir.resolve("full"), cfg, lora), TrainingFixtures.rows(),
+                List.of(), TrainingListener.NONE).training();
 
         Path ckpt = dir.resolve("ckpt");
         TrainLoraJob.Spec interrupted = new TrainLoraJob.Spec(model, null, lora, false, cfg, TrainingFixtures.PROMPT,
@@ -113,8 +114,29 @@ class LoraTrainingTest {
                     }
                 }));
         assertFalse(Files.exists(dir.resolve("resumed")), "an interrupted run writes no adapter");
-        TrainLoraJob.Result resumed = TrainLoraJob.run(interrupted, TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
+        // and a kill while the checkpoint, a plain folder, was being replaced: set aside, the new one not yet in place
+        Path checkpoint = ckpt.resolve(TrainerCheckpoint.FOLDER);
+        org.loralab.engine.io.AtomicFolders.makePlain(checkpoint);
+        Files.move(checkpoint, ckpt.resolve("." + TrainerCheckpoint.FOLDER + ".old-" + java.util.UUID.randomUUID()));
+        List<String> said = new ArrayList<>();
+        TrainLoraJob.Result resumed = TrainLoraJob.run(interrupted, TrainingFixtures.rows(), List.of(), new TrainingListener() {
+            @Override
+            public void onProgress(long done, long total, String message) {
+                said.add(message);
+            }
+        });
+        assertTrue(said.stream().anyMatch(m -> m.contains("a replacement of this folder was interrupted")), String.valueOf(said));
+        assertTrue(said.contains("resumed at step 4 of the restored checkpoint"), String.valueOf(said));
         assertEquals(9, resumed.training().steps());
+        assertEquals(1, resumed.training().resumes());
+        // the totals count the run before the resume too, as the uninterrupted run counts them
+        assertEquals(full.trainedTokens(), resumed.training().trainedTokens());
+        assertEquals(full.trainedExamples(), resumed.training().trainedExamples());
+        assertEquals(3L * TrainingFixtures.rows().size(), resumed.training().trainedExamples());
+        assertEquals((double) full.trainedTokens(), AdapterMetadata.load(dir.resolve("resumed")).metrics.get("trained_tokens"));
+        // every metric training records has its bank column before any adapter is read (the KNIME node declares them)
+        java.util.Set<String> recorded = AdapterMetadata.load(dir.resolve("resumed")).metrics.keySet();
+        assertTrue(org.loralab.engine.bank.BankTable.STANDARD_METRICS.containsAll(recorded), String.valueOf(recorded));
         Map<String, float[]> a = weights(dir.resolve("full"));
         Map<String, float[]> b = weights(dir.resolve("resumed"));
         for (String k : a.keySet()) {
