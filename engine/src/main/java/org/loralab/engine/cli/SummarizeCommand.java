@@ -50,7 +50,7 @@ final class SummarizeCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new IllegalArgumentException("--chunk-rows must be at least 1");
         }
-        OutputTargets.requireNotInput(out, "--out", data, model, adapter);
+        OutputTargets.requireNotInput(out, "--out", data, model, adapter, adapters);
         if ((adapters == null) != (adapterCol == null)) {
             throw new IllegalArgumentException("--adapters and --adapter-col go together");
         }
