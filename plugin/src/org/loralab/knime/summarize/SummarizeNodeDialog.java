@@ -23,6 +23,8 @@ final class SummarizeNodeDialog extends DefaultNodeSettingsPane {
         setDefaultTabTitle("Model and input");
         SharedOptions.addBaseModel(this, s.baseModel, "Base model folder, demo, or empty for the adapter's");
         addDialogComponent(new DialogComponentColumnNameSelection(s.documentColumn, "Document column", 1, StringValue.class));
+        addDialogComponent(new DialogComponentColumnNameSelection(s.adapterColumn, "Adapter column (with an adapter table)", 1, false,
+            true, StringValue.class));
         addDialogComponent(new DialogComponentBoolean(s.mergeAdapter, "Merge the adapter into the weights first (faster)"));
         addDialogComponent(new DialogComponentNumber(s.maxInputTokens, "Maximum prompt tokens", 64));
         addDialogComponent(new DialogComponentNumber(s.batchSize, "Documents per batch", 1));

@@ -36,6 +36,13 @@ final class SummarizeSettings extends SettingsGroup {
         string("prompt_language", ""), bool("prompt_chat", false));
 
     static final String PROMPT_FROM_ADAPTER = "prompt_from_adapter";
+    static final String ADAPTER_COLUMN = "adapter_column";
+
+    /**
+     * The column naming each row's adapter from the adapter table (third input); empty: no per-row
+     * adapters. Added later: kept apart from the group's models so settings saved without it still load.
+     */
+    final SettingsModelString adapterColumn = new SettingsModelString(ADAPTER_COLUMN, "");
 
     /**
      * Use the prompt the adapter recorded (its loralab.json) when it records one, the node's prompt
@@ -58,6 +65,7 @@ final class SummarizeSettings extends SettingsGroup {
     public void saveTo(final NodeSettingsWO settings) {
         super.saveTo(settings);
         promptFromAdapter.saveSettingsTo(settings);
+        adapterColumn.saveSettingsTo(settings);
     }
 
     @Override
@@ -65,6 +73,9 @@ final class SummarizeSettings extends SettingsGroup {
         super.validate(settings);
         if (settings.containsKey(PROMPT_FROM_ADAPTER)) {
             promptFromAdapter.validateSettings(settings);
+        }
+        if (settings.containsKey(ADAPTER_COLUMN)) {
+            adapterColumn.validateSettings(settings);
         }
     }
 
@@ -75,6 +86,7 @@ final class SummarizeSettings extends SettingsGroup {
         } else {
             promptFromAdapter.setBooleanValue(legacyFromAdapter(settings));
         }
+        adapterColumn.setStringValue(settings.getString(ADAPTER_COLUMN, ""));
         super.loadFrom(settings);
     }
 

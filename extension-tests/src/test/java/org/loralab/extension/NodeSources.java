@@ -110,6 +110,27 @@ record NodeSources(String factoryClass, Path dir, String prefix) {
         return keys;
     }
 
+    private static final Pattern LATER_SETTING = Pattern.compile("new SettingsModel(String|Boolean)\\((\\w+),");
+
+    /**
+     * Keys added after workflows were saved without them, kept apart from the group so such
+     * settings still load (e.g. {@code new SettingsModelString(ADAPTER_COLUMN, "")}): a saved
+     * workflow may or may not hold them. Key constants are resolved in the same source.
+     */
+    Map<String, String> laterSettings() {
+        String src = Repo.read(settingsSource());
+        Map<String, String> keys = new LinkedHashMap<>();
+        Matcher m = LATER_SETTING.matcher(src);
+        while (m.find()) {
+            Matcher constant = Pattern.compile("static final String " + m.group(2) + " = \"([^\"]+)\"").matcher(src);
+            if (!constant.find()) {
+                throw new AssertionError(settingsSource() + ": no constant " + m.group(2));
+            }
+            keys.put(constant.group(1), m.group(1).equals("String") ? "xstring" : "xboolean");
+        }
+        return keys;
+    }
+
     /** Fields of the settings class (each one a user-visible option). */
     List<String> settingsFields() {
         List<String> fields = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.loralab.engine.summarize.AdapterTable;
 import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.SummarizeTable;
@@ -26,6 +27,10 @@ final class SummarizeCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP) Path model;
     @Option(names = "--adapter", description = "adapter folder (none: the base model alone)") Path adapter;
+    @Option(names = "--adapters", description = "adapters the rows may name: a bank folder or a bank listing table (`bank --out`: "
+            + "name and path columns); with --adapter-col") Path adapters;
+    @Option(names = "--adapter-col", description = "column naming each row's adapter from --adapters (empty: the base model); "
+            + "rows with different adapters share a batch") String adapterCol;
     @Option(names = "--merge", description = "merge the adapter into the weights first (faster)") boolean merge;
     @Option(names = "--data", required = true, description = "table of documents (.arrow, .csv, .jsonl)") Path data;
     @Option(names = "--document-col", defaultValue = "document", description = "column with the documents") String documentCol;
@@ -45,7 +50,13 @@ final class SummarizeCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new IllegalArgumentException("--chunk-rows must be at least 1");
         }
-        OutputTargets.requireNotInput(out, "--out", data, model, adapter);
+        OutputTargets.requireNotInput(out, "--out", data, model, adapter, adapters);
+        if ((adapters == null) != (adapterCol == null)) {
+            throw new IllegalArgumentException("--adapters and --adapter-col go together");
+        }
+        if (adapters != null && adapter != null) {
+            throw new IllegalArgumentException("give --adapter or --adapters with --adapter-col, not both");
+        }
         AtomicFiles.requireWritable(out);
         long[] counts = new long[2]; // rows, failed rows
         try (BufferAllocator alloc = Tables.newAllocator("summarize");
@@ -53,11 +64,19 @@ final class SummarizeCommand implements Callable<Integer> {
             if (!chunks.columns().contains(documentCol)) {
                 throw new IllegalArgumentException(data + ": no column '" + documentCol + "' (columns: " + chunks.columns() + ")");
             }
+            if (adapterCol != null && !chunks.columns().contains(adapterCol)) {
+                throw new IllegalArgumentException(data + ": no column '" + adapterCol + "' (columns: " + chunks.columns() + ")");
+            }
+            // Each adapter's rows use its recorded prompt unless a template is given here.
+            AdapterTable table = adapters == null ? null : AdapterTable.read(adapters, prompt.template == null);
             PromptChoice promptChoice = prompt.choose(adapter);
             System.out.println("prompt: " + promptChoice.source());
             try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, promptChoice.format(), maxInput, batch,
-                    modelArgs.modelOptions()))) {
+                    modelArgs.modelOptions()), table)) {
                 System.out.println("model: " + s.model().dtypeChoice());
+                if (table != null) {
+                    System.out.println("row adapters: " + s.rowAdapters());
+                }
                 var generation = modelArgs.apply(s.defaults());
                 ConsoleProgress progress = new ConsoleProgress("summarize");
                 AtomicFiles.write(out, stream -> {
@@ -65,7 +84,8 @@ final class SummarizeCommand implements Callable<Integer> {
                         for (VectorSchemaRoot next = chunks.next(); next != null; next = chunks.next()) {
                             try (VectorSchemaRoot chunk = next) {
                                 long first = chunks.rowsRead() - chunk.getRowCount();
-                                List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol), generation,
+                                List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol),
+                                        adapterCol == null ? null : Tables.strings(chunk, adapterCol), generation,
                                         ProgressListener.offset(progress, first, 0), first);
                                 counts[0] += results.size();
                                 counts[1] += results.stream().filter(r -> r.error() != null).count();
