@@ -21,6 +21,7 @@ import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.lora.LoraModule;
 import org.loralab.engine.lora.RowAdapters;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
@@ -156,5 +157,28 @@ class RowAdaptersTest {
         AdapterTable table = new AdapterTable(Map.of("en", bank.resolve("en"), "other", foreign), false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Summarizer.open(options(null, 4), table));
         assertTrue(e.getMessage().startsWith("adapter 'other' (" + foreign + ") was made for another base model: "), e.getMessage());
+    }
+
+    /**
+     * On the JVM's model cache (as in KNIME) the adapters hook into this job's view only: the mixed
+     * batch is unchanged, and the next job reading the shared copy sees the plain base model.
+     */
+    @Test
+    void onACachedModelTheAdaptersStayInTheirJob() throws Exception {
+        List<String> alone = alone(RowAdaptersTest::greedy); // budget 0: a model of its own per run
+        List<String> base = mixed(RowAdapters.DEFAULT_MODE, null, RowAdaptersTest::greedy);
+        ModelCache.shared().setBudget(1L << 30);
+        try {
+            long loads = ModelCache.shared().loads();
+            try (Summarizer mixed = Summarizer.open(options(null, DOCS.size()), AdapterTable.ofBank(bank, false), RowAdapters.DEFAULT_MODE);
+                    Summarizer plain = Summarizer.open(options(null, DOCS.size()))) {
+                assertEquals(alone, texts(mixed.summarize(DOCS, NAMES, greedy(mixed), ProgressListener.NONE, 0)));
+                // while the mixed job still holds its adapters
+                assertEquals(base, texts(plain.summarize(DOCS, greedy(plain), ProgressListener.NONE)), "the shared model is the base model");
+            }
+            assertEquals(1, ModelCache.shared().loads() - loads, "both jobs read one cached copy");
+        } finally {
+            ModelCache.shared().setBudget(0);
+        }
     }
 }
