@@ -79,6 +79,8 @@ public class ParamsDialog<R extends Record> extends DefaultNodeSettingsPane {
             case OPTIONAL_COLUMN:
                 return new DialogComponentColumnNameSelection((SettingsModelString) m, label, p.port(), p.widget() == Widget.COLUMN,
                     StringValue.class);
+            case OPTIONAL_COLUMN_OR_NONE:
+                return new DialogComponentColumnNameSelection((SettingsModelString) m, label, p.port(), false, true, StringValue.class);
             case MULTILINE:
                 return new DialogComponentMultiLineString((SettingsModelString) m, label, true, 50, 5);
             case EDITABLE_CHOICE:

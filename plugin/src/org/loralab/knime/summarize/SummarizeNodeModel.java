@@ -20,6 +20,7 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.summarize.AdapterTable;
 import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.params.SummarizeParams;
 import org.loralab.engine.summarize.Summarizer;
@@ -51,8 +52,8 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         new DataColumnSpecCreator("generated_tokens", LongCell.TYPE).createSpec());
 
     SummarizeNodeModel() {
-        super(new PortType[] {AdapterPortObject.TYPE_OPTIONAL, BufferedDataTable.TYPE}, new PortType[] {BufferedDataTable.TYPE},
-            SummarizeParams.SCHEMA);
+        super(new PortType[] {AdapterPortObject.TYPE_OPTIONAL, BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL},
+            new PortType[] {BufferedDataTable.TYPE}, SummarizeParams.SCHEMA);
     }
 
     @Override
@@ -60,7 +61,34 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         DataTableSpec docs = (DataTableSpec) in[1];
         KnimeTables.column(docs, params().documentColumn(), "document");
         baseModelSetting((AdapterPortObjectSpec) in[0]);
+        adapterColumn(docs, in[0] != null, (DataTableSpec) in[2]);
         return new PortObjectSpec[] {new DataTableSpec(docs, KnimeTables.uniqueNames(docs, APPENDED))};
+    }
+
+    /**
+     * The index of the column naming each row's adapter, or -1 without per-row adapters; the adapter
+     * table (Bank Reader's output) and the column go together, and exclude the single adapter input.
+     */
+    private int adapterColumn(final DataTableSpec docs, final boolean singleAdapter, final DataTableSpec bank)
+            throws InvalidSettingsException {
+        String col = java.util.Objects.toString(params().adapterColumn(), ""); // the dialog's "none" is null
+        if (bank == null) {
+            if (!col.isBlank()) {
+                throw new InvalidSettingsException("The adapter column '" + col + "' is set: connect an adapter table (the Adapter "
+                    + "Bank Reader's output) to the third input, or clear the setting.");
+            }
+            return -1;
+        }
+        if (col.isBlank()) {
+            throw new InvalidSettingsException("An adapter table is connected: choose the adapter column that names each row's adapter.");
+        }
+        if (singleAdapter) {
+            throw new InvalidSettingsException("Connect either one adapter (first input) or an adapter table (third input), not both.");
+        }
+        for (String needed : List.of(AdapterTable.NAME, AdapterTable.PATH)) {
+            KnimeTables.column(bank, needed, "adapter table's " + needed);
+        }
+        return KnimeTables.column(docs, col, "adapter");
     }
 
     /** The node's own base model, else the one the incoming adapter was made with. */
@@ -83,6 +111,12 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         String baseSetting = baseModelSetting(adapter == null ? null : adapter.getSpec());
         SummarizeParams p = params();
         int column = KnimeTables.column(table.getDataTableSpec(), p.documentColumn(), "document");
+        BufferedDataTable bank = (BufferedDataTable) in[2];
+        int adapterColumn = adapterColumn(table.getDataTableSpec(), adapter != null, bank == null ? null : bank.getDataTableSpec());
+        AdapterTable adapters = bank == null ? null : AdapterTable.of(
+            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(AdapterTable.NAME)),
+            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(AdapterTable.PATH)),
+            p.promptFromAdapter());
         DataTableSpec inSpec = table.getDataTableSpec();
         BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
         reportEngine(p.device().device());
@@ -93,9 +127,12 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
             Path adapterFolder = adapter == null ? null : adapter.folder();
             PromptChoice prompt = PromptChoice.resolve(p.prompt().format(), p.promptFromAdapter(), adapterFolder);
             getLogger().info("prompt: " + prompt.source());
-            try (Summarizer s = Summarizer.open(p.options(base, adapterFolder, prompt.format()));
+            try (Summarizer s = Summarizer.open(p.options(base, adapterFolder, prompt.format()), adapters);
                     BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
-                return summarizeInChunks(s, table, column, out, alloc, exec);
+                if (adapters != null) {
+                    getLogger().info("row adapters: " + s.rowAdapters());
+                }
+                return summarizeInChunks(s, table, column, adapterColumn, out, alloc, exec);
             }
             });
         } finally {
@@ -112,7 +149,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
      * Reads, summarizes and writes {@link #CHUNK_ROWS} rows at a time, so that the node holds one
      * chunk of documents, not the table. Returns the number of rows that failed.
      */
-    private long summarizeInChunks(final Summarizer s, final BufferedDataTable table, final int column,
+    private long summarizeInChunks(final Summarizer s, final BufferedDataTable table, final int column, final int adapterColumn,
             final BufferedDataContainer out, final BufferAllocator alloc, final ExecutionContext exec)
             throws IOException, InvalidSettingsException {
         KnimeProgress monitor = new KnimeProgress(exec);
@@ -127,7 +164,8 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
                 }
                 List<String> docs = rows.stream().map(r -> KnimeTables.text(r, column)).toList();
                 ProgressListener progress = ProgressListener.offset(monitor, first, table.size());
-                List<SummaryResult> results = s.summarize(docs, generation, progress, first);
+                List<String> names = adapterColumn < 0 ? null : rows.stream().map(r -> KnimeTables.text(r, adapterColumn)).toList();
+                List<SummaryResult> results = s.summarize(docs, names, generation, progress, first);
                 failed += results.stream().filter(r -> r.error() != null).count();
                 try (VectorSchemaRoot appended = SummarizeTable.resultColumns(results, alloc)) {
                     KnimeTables.appendChunk(out, rows, appended);

@@ -57,7 +57,7 @@ final class TestWorkflow {
     }
 
     static List<TestWorkflow> all() {
-        return List.of(demoChain(), parallelTraining(), scheduledJob());
+        return List.of(demoChain(), parallelTraining(), scheduledJob(), rowAdapters());
     }
 
     /**
@@ -166,6 +166,42 @@ final class TestWorkflow {
         return w;
     }
 
+    /**
+     * Per-row adapters: a bank of two language adapters (English medical, Japanese weather) is
+     * trained and read, and one Summarize runs over a mixed table whose adapter column names each
+     * row's adapter (an empty cell: the base model alone), all rows in one batch.
+     */
+    static TestWorkflow rowAdapters() {
+        TestWorkflow w = new TestWorkflow("LoRA_Lab_row_adapters", "Per-row adapters: train a bank of two language adapters "
+                + "(English medical, Japanese weather) on the demo base model, read the bank, and summarize a mixed English and "
+                + "Japanese table with one Summarize node whose adapter column names each row's adapter (empty: the base model). "
+                + "Rows with different adapters share one batch.");
+        List<DemoData.Pair> en = DemoData.generate(DemoData.Domain.MEDICAL, DemoData.Lang.EN, 66, 1);
+        List<DemoData.Pair> ja = DemoData.generate(DemoData.Domain.WEATHER, DemoData.Lang.JA, 66, 1);
+        w.add(1, "Table Creator", TABLE_CREATOR, tableCreator(List.of("document", "summary"), rows(en.subList(0, 64))), 50, 50);
+        w.add(2, "Table Creator", TABLE_CREATOR, tableCreator(List.of("document", "summary"), rows(ja.subList(0, 64))), 50, 200);
+        w.add(3, "Train LoRA", TRAIN, train("knime://knime.workflow/data/bank/en-medical", "en", "medical", 2, false), 200, 50);
+        w.add(4, "Train LoRA", TRAIN, train("knime://knime.workflow/data/bank/ja-weather", "ja", "weather", 2, false), 200, 200);
+        w.add(5, "Adapter Bank Reader", BANK, bankReader("knime://knime.workflow/data/bank"), 350, 125);
+        List<DemoData.Pair> jaMedical = DemoData.generate(DemoData.Domain.MEDICAL, DemoData.Lang.JA, 1, 3);
+        w.add(6, "Table Creator", TABLE_CREATOR, tableCreator(List.of("document", "adapter"), List.of(
+                List.of(en.get(64).document(), "en-medical"), List.of(ja.get(64).document(), "ja-weather"),
+                List.of(en.get(65).document(), "en-medical"), List.of(jaMedical.get(0).document(), ""),
+                List.of(ja.get(65).document(), "ja-weather"))), 350, 275);
+        ConfigXml summarize = summarize(24, "demo");
+        summarize.config("adapter_column_Internals").string("SettingsModelID", "SMID_string").bool("EnabledStatus", true);
+        summarize.typed("adapter_column", "xstring", "adapter");
+        w.add(7, "Summarize", SUMMARIZE, summarize, 500, 200);
+
+        w.connect(1, 1, 3, 1);
+        w.connect(2, 1, 4, 1);
+        w.connect(3, 0, 4, 0); // train the bank one adapter at a time
+        w.connect(4, 0, 5, 0); // read the bank once both adapters are in it
+        w.connect(6, 1, 7, 2);
+        w.connect(5, 1, 7, 3); // the bank listing: the adapters the rows name
+        return w;
+    }
+
     private void add(int id, String name, String factory, ConfigXml model, int x, int y) {
         add(id, name, factory, model, x, y, Map.of());
     }
@@ -261,7 +297,11 @@ final class TestWorkflow {
     }
 
     private static ConfigXml summarize(int maxNewTokens) {
-        Map<String, String> v = map("base_model", "", "document_column", "document", "merge_adapter", "false",
+        return summarize(maxNewTokens, "");
+    }
+
+    private static ConfigXml summarize(int maxNewTokens, String baseModel) {
+        Map<String, String> v = map("base_model", baseModel, "document_column", "document", "merge_adapter", "false",
                 "max_input_tokens", "1024", "batch_size", "4", "max_new_tokens", Integer.toString(maxNewTokens), "sample", "false",
                 "temperature", "0.0", "top_k", "0", "top_p", "0.0", "beams", "0", "seed", "42", "dtype", "auto", "device", "auto");
         v.putAll(prompt());

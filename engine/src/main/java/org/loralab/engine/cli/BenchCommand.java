@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print speed and memory figures.",
         subcommands = {BenchCommand.Rouge.class, BenchCommand.Train.class, BenchCommand.TrainMemory.class, BenchCommand.Generate.class,
                 BenchCommand.Scaling.class, BenchCommand.Amp.class, BenchCommand.Methods.class, BenchCommand.Real.class,
-                BenchCommand.Cache.class})
+                BenchCommand.Cache.class, BenchCommand.RowAdapterBench.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -228,6 +228,35 @@ final class BenchCommand implements Runnable {
         private static Path defaultJar() throws java.net.URISyntaxException {
             Path self = Path.of(LoraLabCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return self.toString().endsWith(".jar") ? self : Path.of("engine", "target", "loralab.jar");
+        }
+    }
+
+    @Command(name = "row-adapters", mixinStandardHelpOptions = true,
+            description = "Summarize rows/s for a 4-adapter mixed table against its four groups one after another.")
+    static final class RowAdapterBench implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "demo",
+                description = "demo, qwen2.5-0.5b (random weights at Qwen2.5-0.5B's shape, written into --work once) or a model folder")
+        String model;
+        @Option(names = "--work", defaultValue = "loralab-bench-row-adapters", description = "checkpoints and adapters (kept and reused)") Path work;
+        @Option(names = "--rows", defaultValue = "8") int rows;
+        @Option(names = "--batch", defaultValue = "8") int batch;
+        @Option(names = "--words", defaultValue = "40", description = "words per document") int words;
+        @Option(names = "--new-tokens", defaultValue = "16") int newTokens;
+        @Option(names = "--repeats", defaultValue = "2") int repeats;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir;
+            if (model.equalsIgnoreCase("qwen2.5-0.5b")) {
+                dir = work.resolve("qwen2.5-0.5b");
+                if (!java.nio.file.Files.exists(dir.resolve("config.json"))) {
+                    org.loralab.engine.bench.TrainMemoryBenchmark.writeQwen05b(dir, org.loralab.engine.bench.RealShape.QWEN2_5_0_5B.config().vocabSize());
+                }
+            } else {
+                dir = BaseModelLocation.resolve(model, work);
+            }
+            org.loralab.engine.bench.RowAdapterBenchmark.run(dir, model, work, rows, batch, words, newTokens, repeats);
+            return 0;
         }
     }
 }

@@ -46,7 +46,8 @@ final class PromptArgs {
                 given("prompt_chat") ? Boolean.valueOf(p.chat()) : null, templateArgs(), adapter);
     }
 
-    private boolean given(String key) {
+    /** Whether a prompt option was typed (summarize: else the adapter's recorded one applies). */
+    boolean given(String key) {
         return SchemaOptions.given(command, SCHEMA, key);
     }
 }

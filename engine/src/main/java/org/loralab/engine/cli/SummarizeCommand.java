@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.loralab.engine.io.OutputTargets;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.loralab.engine.summarize.AdapterTable;
 import org.loralab.engine.summarize.PromptChoice;
 import org.loralab.engine.params.SummarizeParams;
 import org.loralab.engine.summarize.SummarizeTable;
@@ -39,6 +40,8 @@ final class SummarizeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = {"-m", "--model"}, required = true, converter = ModelFolder.class, description = ModelFolder.HELP) Path model;
     @Option(names = "--adapter", description = "adapter folder (none: the base model alone)") Path adapter;
+    @Option(names = "--adapters", description = "adapters the rows may name: a bank folder or a bank listing table (`bank --out`: "
+            + "name and path columns); with --adapter-col") Path adapters;
     @Option(names = "--data", required = true, description = "table of documents (.arrow, .csv, .jsonl)") Path data;
     @Option(names = "--out", required = true, description = "output table (.arrow, .csv, .jsonl)") Path out;
     @Mixin PromptArgs prompt;
@@ -51,11 +54,18 @@ final class SummarizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SummarizeParams p = SchemaOptions.read(spec, SummarizeParams.SCHEMA);
         String documentCol = p.documentColumn();
+        String adapterCol = p.adapterColumnOrNull();
         InfoCommand.printEngine(p.device().device());
         if (chunkRows < 1) {
             throw new IllegalArgumentException("--chunk-rows must be at least 1");
         }
-        OutputTargets.requireNotInput(out, "--out", data, model, adapter);
+        OutputTargets.requireNotInput(out, "--out", data, model, adapter, adapters);
+        if ((adapters == null) != (adapterCol == null)) {
+            throw new IllegalArgumentException("--adapters and --adapter-col go together");
+        }
+        if (adapters != null && adapter != null) {
+            throw new IllegalArgumentException("give --adapter or --adapters with --adapter-col, not both");
+        }
         AtomicFiles.requireWritable(out);
         long[] counts = new long[2]; // rows, failed rows
         try (BufferAllocator alloc = Tables.newAllocator("summarize");
@@ -63,10 +73,18 @@ final class SummarizeCommand implements Callable<Integer> {
             if (!chunks.columns().contains(documentCol)) {
                 throw new IllegalArgumentException(data + ": no column '" + documentCol + "' (columns: " + chunks.columns() + ")");
             }
+            if (adapterCol != null && !chunks.columns().contains(adapterCol)) {
+                throw new IllegalArgumentException(data + ": no column '" + adapterCol + "' (columns: " + chunks.columns() + ")");
+            }
+            // Each adapter's rows use its recorded prompt unless a template is given here.
+            AdapterTable table = adapters == null ? null : AdapterTable.read(adapters, !prompt.given("prompt_template"));
             PromptChoice promptChoice = prompt.choose(adapter);
             System.out.println("prompt: " + promptChoice.source());
-            try (Summarizer s = Summarizer.open(p.options(model, adapter, promptChoice.format()))) {
+            try (Summarizer s = Summarizer.open(p.options(model, adapter, promptChoice.format()), table)) {
                 System.out.println("model: " + s.model().dtypeChoice());
+                if (table != null) {
+                    System.out.println("row adapters: " + s.rowAdapters());
+                }
                 var generation = p.apply(s.defaults());
                 ConsoleProgress progress = new ConsoleProgress("summarize");
                 AtomicFiles.write(out, stream -> {
@@ -74,7 +92,8 @@ final class SummarizeCommand implements Callable<Integer> {
                         for (VectorSchemaRoot next = chunks.next(); next != null; next = chunks.next()) {
                             try (VectorSchemaRoot chunk = next) {
                                 long first = chunks.rowsRead() - chunk.getRowCount();
-                                List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol), generation,
+                                List<SummaryResult> results = s.summarize(SummarizeTable.documents(chunk, documentCol),
+                                        adapterCol == null ? null : Tables.strings(chunk, adapterCol), generation,
                                         ProgressListener.offset(progress, first, 0), first);
                                 counts[0] += results.size();
                                 counts[1] += results.stream().filter(r -> r.error() != null).count();

@@ -35,12 +35,25 @@ public final class Generator {
      *     numbers), so sampled output does not depend on how the prompts were grouped.
      */
     public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
+        return generate(prompts, cfg, listener, streams, null);
+    }
+
+    /** Told, before the first forward pass, which prompt each row of the decoding batch serves. */
+    @FunctionalInterface
+    public interface RowRouting {
+        /** @param promptOfRow per batch row, its prompt's index (beam search: K consecutive rows per prompt, kept so by reordering) */
+        void route(int[] promptOfRow);
+    }
+
+    /** As {@link #generate(List, GenerationConfig, ProgressListener, long[])}, telling {@code routing} (if not null) the batch's rows. */
+    public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams, RowRouting routing) {
         try (Autograd.Scope inference = Autograd.inference()) {
-            return generateWithoutRecording(prompts, cfg, listener, streams);
+            return generateWithoutRecording(prompts, cfg, listener, streams, routing);
         }
     }
 
-    private List<long[]> generateWithoutRecording(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams) {
+    private List<long[]> generateWithoutRecording(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams,
+            RowRouting routing) {
         cfg.validate();
         if (streams != null && streams.length != prompts.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + streams.length + " stream ids");
@@ -60,6 +73,15 @@ public final class Generator {
             List<long[]> empty = new ArrayList<>();
             prompts.forEach(p -> empty.add(new long[0]));
             return empty;
+        }
+        if (routing != null) {
+            // Beam search decodes K rows per prompt (prompt i: rows iK..iK+K-1) and reorders beams only within a prompt.
+            int per = cfg.numBeams() > 1 ? cfg.numBeams() : 1;
+            int[] promptOfRow = new int[prompts.size() * per];
+            for (int r = 0; r < promptOfRow.length; r++) {
+                promptOfRow[r] = r / per;
+            }
+            routing.route(promptOfRow);
         }
         if (cfg.numBeams() > 1) {
             return new BeamSearch(model, cfg, padId(cfg)).run(prompts, listener);

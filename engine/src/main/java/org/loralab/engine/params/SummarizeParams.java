@@ -17,6 +17,14 @@ public record SummarizeParams(
         @Param(key = "document_column", cli = "--document-col", label = "Document column", tab = MODEL, port = 1,
                 widget = Widget.COLUMN, value = "document", help = "String column with the documents.")
         String documentColumn,
+        @Param(key = "adapter_column", cli = "--adapter-col", label = "Adapter column (with an adapter table)", tab = MODEL, port = 1,
+                widget = Widget.OPTIONAL_COLUMN_OR_NONE, value = "", addedLater = true,
+                help = "With an adapter table connected (third input; on the command line --adapters): the column naming each row's "
+                        + "adapter by its <i>name</i> in that table; an empty or missing cell uses the base model alone. Rows with "
+                        + "different adapters are decoded in the same batch, nothing is merged into the base weights. A name the table "
+                        + "lacks is that row's error; adapters made for another base model stop the node before any work. Each "
+                        + "adapter's rows use its recorded prompt when \"Use the adapter's prompt\" is on.")
+        String adapterColumn,
         @Param(key = "merge_adapter", cli = "--merge", label = "Merge the adapter into the weights first (faster)", tab = MODEL,
                 value = "false", help = "Adds the adapter into the base weights once instead of at every step (not for LoRA-TRF "
                         + "adapters).")
@@ -84,6 +92,11 @@ public record SummarizeParams(
         if (!List.of("auto", "float32", "bfloat16", "float16").contains(dtype)) {
             throw new IllegalArgumentException("Compute type '" + dtype + "' is unknown: use auto, float32, bfloat16 or float16.");
         }
+    }
+
+    /** The column naming each row's adapter, or null for none. */
+    public String adapterColumnOrNull() {
+        return adapterColumn == null || adapterColumn.isBlank() ? null : adapterColumn;
     }
 
     public static SummarizeParams defaults() {

@@ -14,6 +14,8 @@ public enum Widget {
     COLUMN,
     /** A column of the optional input table at {@link Param#port()}. */
     OPTIONAL_COLUMN,
+    /** A column of the optional input table at {@link Param#port()}, or none (an empty value). */
+    OPTIONAL_COLUMN_OR_NONE,
     /** A folder that is read: path, knime:// URL or a word such as demo. */
     FOLDER_IN,
     /** A folder that is written. */

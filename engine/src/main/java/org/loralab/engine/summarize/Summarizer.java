@@ -11,7 +11,10 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.NonFiniteLogitsException;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.generate.TextGenerator;
+import java.nio.file.Path;
 import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.lora.RowAdapters;
+import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.progress.ProgressListener;
@@ -40,15 +43,33 @@ public final class Summarizer implements AutoCloseable {
     private final LoraAdapter adapter;
     private final PromptEncoder prompts;
     private final SummarizeOptions options;
+    private final RowAdapters rowAdapters; // null unless per-row adapters
+    private final PromptEncoder[] adapterPrompts; // per row adapter, its rows' prompt
+    private int[] batchAdapters = new int[0]; // per prompt of the batch being generated, its adapter index or -1
     private BatchGenerator batchGenerator;
 
-    private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options) throws IOException {
+    private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options, RowAdapters rowAdapters,
+            AdapterTable table) throws IOException {
         this.generator = generator;
         this.adapter = adapter;
         this.options = options;
+        this.rowAdapters = rowAdapters;
         this.prompts = new PromptEncoder(generator.tokenizer(), promptFormat(options));
+        this.adapterPrompts = new PromptEncoder[rowAdapters == null ? 0 : rowAdapters.names().size()];
+        for (int k = 0; k < adapterPrompts.length; k++) {
+            Path folder = table.folders().get(rowAdapters.names().get(k));
+            PromptFormat format = PromptChoice.resolve(options.prompt(), table.recordedPrompts(), folder).format();
+            adapterPrompts[k] = new PromptEncoder(generator.tokenizer(), format);
+        }
         Generator gen = new Generator(generator.model());
-        this.batchGenerator = (ids, cfg, streams) -> gen.generate(ids, cfg, ProgressListener.NONE, streams);
+        Generator.RowRouting routing = rowAdapters == null ? null : promptOfRow -> {
+            int[] of = new int[promptOfRow.length];
+            for (int r = 0; r < of.length; r++) {
+                of[r] = batchAdapters[promptOfRow[r]];
+            }
+            rowAdapters.useRows(of);
+        };
+        this.batchGenerator = (ids, cfg, streams) -> gen.generate(ids, cfg, ProgressListener.NONE, streams, routing);
     }
 
     /** For tests: generate batches with {@code g} instead of the model. */
@@ -74,17 +95,47 @@ public final class Summarizer implements AutoCloseable {
     }
 
     public static Summarizer open(SummarizeOptions options) throws IOException {
+        return open(options, null);
+    }
+
+    /**
+     * With {@code adapters} (or null): each row may name one of them (see
+     * {@link #summarize(List, List, GenerationConfig, ProgressListener, long)}); rows with different
+     * adapters share a batch. Adapters made for another base model are refused here, before the
+     * model loads.
+     */
+    public static Summarizer open(SummarizeOptions options, AdapterTable adapters) throws IOException {
+        return open(options, adapters, rowAdapterMode());
+    }
+
+    /** With the given way of applying per-row adapters (for benchmarks and tests). */
+    public static Summarizer open(SummarizeOptions options, AdapterTable adapters, RowAdapters.Mode mode) throws IOException {
+        if (adapters != null) {
+            if (options.adapter() != null) {
+                throw new IllegalArgumentException("give either one adapter or an adapter table with an adapter column, not both");
+            }
+            adapters.requireUsableWith(ModelConfig.load(options.baseModel()));
+        }
         try (Autograd.Scope inference = Autograd.inference()) {
-            return openWithoutRecording(options);
+            return openWithoutRecording(options, adapters, mode);
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
                     + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
         }
     }
 
-    private static Summarizer openWithoutRecording(SummarizeOptions options) throws IOException {
+    private static Summarizer openWithoutRecording(SummarizeOptions options, AdapterTable table, RowAdapters.Mode mode) throws IOException {
         TextGenerator g = TextGenerator.load(options.baseModel(), options.device());
         try {
+            if (table != null) {
+                RowAdapters rows = RowAdapters.attach(table.folders(), g.model(), mode);
+                try {
+                    return new Summarizer(g, null, options, rows, table);
+                } catch (IOException | RuntimeException e) {
+                    rows.close();
+                    throw e;
+                }
+            }
             LoraAdapter a = null;
             if (options.adapter() != null) {
                 a = LoraAdapter.load(options.adapter(), g.model());
@@ -95,7 +146,7 @@ public final class Summarizer implements AutoCloseable {
                     a.attach(g.model());
                 }
             }
-            return new Summarizer(g, a, options);
+            return new Summarizer(g, a, options, null, null);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             g.close();
             throw e;
@@ -133,11 +184,31 @@ public final class Summarizer implements AutoCloseable {
      * name table rows, and each row samples from the stream of its table row, so chunking changes nothing.
      */
     public List<SummaryResult> summarize(List<String> documents, GenerationConfig cfg, ProgressListener progress, long firstRow) {
+        return summarize(documents, null, cfg, progress, firstRow);
+    }
+
+    /** The mode of per-row adapters: system property {@value #MODE_PROPERTY} (grouped or padded), else the default. */
+    static RowAdapters.Mode rowAdapterMode() {
+        String m = System.getProperty(MODE_PROPERTY);
+        return m == null || m.isBlank() ? RowAdapters.DEFAULT_MODE : RowAdapters.Mode.valueOf(m.strip().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public static final String MODE_PROPERTY = "loralab.rowAdapters";
+
+    /**
+     * As {@link #summarize(List, GenerationConfig, ProgressListener, long)}, each row with the adapter
+     * its entry of {@code adapterNames} names (null or blank: the base model). A name the adapter
+     * table lacks is that row's error.
+     *
+     * @param adapterNames per document; null when the rows name no adapters
+     */
+    public List<SummaryResult> summarize(List<String> documents, List<String> adapterNames, GenerationConfig cfg,
+            ProgressListener progress, long firstRow) {
         long[] rows = new long[documents.size()];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = firstRow + i;
         }
-        return summarize(documents, rows, cfg, progress);
+        return summarize(documents, adapterNames, rows, cfg, progress);
     }
 
     /**
@@ -146,12 +217,21 @@ public final class Summarizer implements AutoCloseable {
      * from the stream of its table row, so the output equals the whole table's in one run.
      */
     public List<SummaryResult> summarize(List<String> documents, long[] tableRows, GenerationConfig cfg, ProgressListener progress) {
+        return summarize(documents, null, tableRows, cfg, progress);
+    }
+
+    /** The general form: per-row adapter names (or null) and table row numbers. */
+    public List<SummaryResult> summarize(List<String> documents, List<String> adapterNames, long[] tableRows, GenerationConfig cfg,
+            ProgressListener progress) {
         if (tableRows.length != documents.size()) {
             throw new IllegalArgumentException(documents.size() + " documents but " + tableRows.length + " row numbers");
         }
         cfg.validate();
+        if (adapterNames != null && rowAdapters == null) {
+            throw new IllegalArgumentException("rows name adapters, but no adapter table was given");
+        }
         SummaryResult[] results = new SummaryResult[documents.size()];
-        record Prepared(int row, PromptEncoder.Encoded prompt) {
+        record Prepared(int row, PromptEncoder.Encoded prompt, int adapter) {
         }
         List<Prepared> ready = new ArrayList<>();
         int budget = promptBudget(options.maxInputTokens(), generator.model().config().maxPositionEmbeddings(), cfg.maxNewTokens());
@@ -162,9 +242,10 @@ public final class Summarizer implements AutoCloseable {
                 continue;
             }
             try {
-                PromptEncoder.Encoded encoded = prompts.encode(doc, budget);
+                int a = adapterIndex(adapterNames == null ? null : adapterNames.get(i));
+                PromptEncoder.Encoded encoded = (a < 0 ? prompts : adapterPrompts[a]).encode(doc, budget);
                 requireInVocabulary(encoded.ids());
-                ready.add(new Prepared(i, encoded));
+                ready.add(new Prepared(i, encoded, a));
             } catch (IllegalArgumentException e) {
                 results[i] = SummaryResult.failed(i, "row " + tableRows[i] + ": " + e.getMessage());
             }
@@ -184,6 +265,7 @@ public final class Summarizer implements AutoCloseable {
                 try {
                     // Each row samples from its own stream (its row number), whatever batch it lands in.
                     long[] streams = part.stream().mapToLong(p -> tableRows[p.row()]).toArray();
+                    batchAdapters = part.stream().mapToInt(Prepared::adapter).toArray();
                     List<long[]> out = batchGenerator.generate(ids, cfg, streams);
                     for (int k = 0; k < part.size(); k++) {
                         Prepared p = part.get(k);
@@ -222,6 +304,23 @@ public final class Summarizer implements AutoCloseable {
         return List.of(results);
     }
 
+    /** The adapter index a row's name selects; -1 (base model) for none. */
+    private int adapterIndex(String name) {
+        if (name == null || name.isBlank()) {
+            return -1;
+        }
+        int k = rowAdapters.indexOf(name.strip());
+        if (k < 0) {
+            throw new IllegalArgumentException("unknown adapter '" + name.strip() + "'; the adapter table has " + rowAdapters.names());
+        }
+        return k;
+    }
+
+    /** The adapters rows may name, for logs; null without an adapter table. */
+    public String rowAdapters() {
+        return rowAdapters == null ? null : rowAdapters.toString();
+    }
+
     /** Token ids the model has no embedding for: the tokenizer does not belong to this model (named per row). */
     private void requireInVocabulary(long[] ids) {
         int vocab = generator.model().config().vocabSize();
@@ -251,6 +350,9 @@ public final class Summarizer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (rowAdapters != null) {
+            rowAdapters.close();
+        }
         if (adapter != null) {
             adapter.close();
         }

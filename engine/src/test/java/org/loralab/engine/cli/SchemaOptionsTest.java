@@ -27,7 +27,7 @@ class SchemaOptionsTest {
                     "--document-col", "--summary-col", "--budget", "--prune-ratio", "--importance", "--granularity", "--prune-schedule",
                     "--epochs", "--lr", "--task-description", "--top-k", "--temperature", "--out", "--overwrite", "--export-model",
                     "--device", "--template", "--language-hint", "--chat", "--chat-template-arg"),
-            "summarize", List.of("--model", "--adapter", "--merge", "--data", "--document-col", "--out", "--max-input-tokens", "--batch",
+            "summarize", List.of("--model", "--adapter", "--adapters", "--adapter-col", "--merge", "--data", "--document-col", "--out", "--max-input-tokens", "--batch",
                     "--device", "--dtype", "--max-new-tokens", "--sample", "--temperature", "--top-k", "--top-p", "--repetition-penalty",
                     "--seed", "--beams", "--template", "--language-hint", "--chat", "--no-chat", "--chat-template-arg", "--chunk-rows"),
             "rouge", List.of("--data", "--prediction-col", "--reference-col", "--language", "--language-col", "--japanese",

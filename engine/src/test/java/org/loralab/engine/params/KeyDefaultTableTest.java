@@ -85,6 +85,7 @@ class KeyDefaultTableTest {
             merge prompt_chat xboolean false
             summarize base_model xstring <empty>
             summarize document_column xstring document
+            summarize adapter_column xstring <empty>
             summarize merge_adapter xboolean false
             summarize max_input_tokens xint 1024
             summarize batch_size xint 8

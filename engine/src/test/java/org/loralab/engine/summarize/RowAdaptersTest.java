@@ -1,0 +1,184 @@
+package org.loralab.engine.summarize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralab.engine.generate.GenerationConfig;
+import org.loralab.engine.lora.AdapterWriter;
+import org.loralab.engine.lora.LoraAdapter;
+import org.loralab.engine.lora.LoraConfig;
+import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RowAdapters;
+import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
+import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.NativeArrays;
+import org.loralab.engine.model.TinyCheckpoint;
+import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.prompt.PromptFormat;
+
+/** Per-row adapters: a mixed batch gives each row what it gives alone with its adapter. */
+class RowAdaptersTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path bank;
+
+    static final PromptFormat PROMPT = new PromptFormat("{document}\nSummary:", "", false);
+    static final List<String> DOCS = List.of("Rain in Osaka.", "A much longer document about the markets today.",
+            "Short.", "Snow fell across Hokkaido overnight.", "Tokyo trains ran late.", "Prices rose again.",
+            "The river flooded the fields.", "A new bridge opened.");
+    /** Three adapters of different ranks, alphas and target modules, and rows without one. */
+    static final List<String> NAMES = Arrays.asList("en", "ja", null, "mlp", "ja", "", "en", "mlp");
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        model = new TinyCheckpoint().seed(4).write(dir.resolve("base"));
+        bank = dir.resolve("bank");
+        try (CausalLM m = CausalLM.load(model, new ModelOptions("cpu", "auto"))) {
+            write(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), 3, bank.resolve("en"));
+            write(m, LoraConfig.of(2, 3, List.of("q_proj", "v_proj")), 5, bank.resolve("ja"));
+            write(m, LoraConfig.of(6, 6, List.of("gate_proj", "up_proj", "down_proj")), 7, bank.resolve("mlp"));
+        }
+    }
+
+    static void write(CausalLM m, LoraConfig config, long seed, Path to) throws Exception {
+        try (LoraAdapter a = LoraAdapter.create(m, config, false, seed)) {
+            java.util.Random r = new java.util.Random(seed);
+            for (LoraModule mod : a.modules().values()) {
+                float[] b = new float[(int) mod.b().getShape().size()];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) (r.nextGaussian() * 0.3);
+                }
+                NativeArrays.assign(mod.b(), b);
+            }
+            AdapterWriter.write(a, null, to, false);
+        }
+    }
+
+    static SummarizeOptions options(Path adapter, int batch) {
+        return new SummarizeOptions(model, adapter, false, PROMPT, 256, batch, new ModelOptions("cpu", "auto"));
+    }
+
+    static List<String> texts(List<SummaryResult> r) {
+        return r.stream().map(x -> x.summary() == null ? "<" + x.error() + ">" : x.summary()).toList();
+    }
+
+    /** Each row alone (batch of one) with its own adapter attached the ordinary way, or none. */
+    static List<String> alone(java.util.function.Function<Summarizer, GenerationConfig> cfg) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < DOCS.size(); i++) {
+            String name = NAMES.get(i);
+            Path adapter = name == null || name.isBlank() ? null : bank.resolve(name);
+            try (Summarizer s = Summarizer.open(options(adapter, 1))) {
+                out.add(texts(s.summarize(List.of(DOCS.get(i)), cfg.apply(s), ProgressListener.NONE)).get(0));
+            }
+        }
+        return out;
+    }
+
+    static List<String> mixed(RowAdapters.Mode mode, List<String> names, java.util.function.Function<Summarizer, GenerationConfig> cfg)
+            throws Exception {
+        try (Summarizer s = Summarizer.open(options(null, DOCS.size()), AdapterTable.ofBank(bank, false), mode)) {
+            return texts(s.summarize(DOCS, names, cfg.apply(s), ProgressListener.NONE, 0));
+        }
+    }
+
+    static GenerationConfig greedy(Summarizer s) {
+        try {
+            return s.defaults().maxNewTokens(10);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static GenerationConfig beams(Summarizer s) {
+        return greedy(s).numBeams(3);
+    }
+
+    @Test
+    void aMixedBatchGivesEachRowWhatItGivesAloneGreedy() throws Exception {
+        List<String> alone = alone(RowAdaptersTest::greedy);
+        for (RowAdapters.Mode mode : RowAdapters.Mode.values()) {
+            assertEquals(alone, mixed(mode, NAMES, RowAdaptersTest::greedy), mode.name());
+        }
+        // the adapters matter: with no adapter named, the adapted rows come out otherwise
+        List<String> base = mixed(RowAdapters.DEFAULT_MODE, null, RowAdaptersTest::greedy);
+        for (int i : new int[] {0, 1, 3}) {
+            assertNotEquals(base.get(i), alone.get(i), "row " + i);
+        }
+        assertEquals(base.get(2), alone.get(2));
+        assertEquals(base.get(5), alone.get(5));
+    }
+
+    @Test
+    void aMixedBatchGivesEachRowWhatItGivesAloneWithBeamSearch() throws Exception {
+        List<String> alone = alone(RowAdaptersTest::beams);
+        for (RowAdapters.Mode mode : RowAdapters.Mode.values()) {
+            assertEquals(alone, mixed(mode, NAMES, RowAdaptersTest::beams), mode.name());
+        }
+    }
+
+    @Test
+    void anUnknownAdapterNameIsThatRowsError() throws Exception {
+        List<String> names = new ArrayList<>(NAMES);
+        names.set(4, "de");
+        try (Summarizer s = Summarizer.open(options(null, 4), AdapterTable.ofBank(bank, false))) {
+            List<SummaryResult> r = s.summarize(DOCS, names, greedy(s), ProgressListener.NONE, 100);
+            assertEquals("row 104: unknown adapter 'de'; the adapter table has [en, ja, mlp]", r.get(4).error());
+            assertNull(r.get(4).summary());
+            for (int i = 0; i < DOCS.size(); i++) {
+                if (i != 4) {
+                    assertNull(r.get(i).error(), "row " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAdapterForAnotherBaseModelIsRefusedBeforeAnyWork() throws Exception {
+        Path other = new TinyCheckpoint().seed(9).hiddenSize(48).heads(4, 2).write(dir.resolve("other-base"));
+        Path foreign = dir.resolve("foreign");
+        try (CausalLM m = CausalLM.load(other, new ModelOptions("cpu", "auto"))) {
+            write(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), 3, foreign);
+        }
+        AdapterTable table = new AdapterTable(Map.of("en", bank.resolve("en"), "other", foreign), false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Summarizer.open(options(null, 4), table));
+        assertTrue(e.getMessage().startsWith("adapter 'other' (" + foreign + ") was made for another base model: "), e.getMessage());
+    }
+
+    /**
+     * On the JVM's model cache (as in KNIME) the adapters hook into this job's view only: the mixed
+     * batch is unchanged, and the next job reading the shared copy sees the plain base model.
+     */
+    @Test
+    void onACachedModelTheAdaptersStayInTheirJob() throws Exception {
+        List<String> alone = alone(RowAdaptersTest::greedy); // budget 0: a model of its own per run
+        List<String> base = mixed(RowAdapters.DEFAULT_MODE, null, RowAdaptersTest::greedy);
+        ModelCache.shared().setBudget(1L << 30);
+        try {
+            long loads = ModelCache.shared().loads();
+            try (Summarizer mixed = Summarizer.open(options(null, DOCS.size()), AdapterTable.ofBank(bank, false), RowAdapters.DEFAULT_MODE);
+                    Summarizer plain = Summarizer.open(options(null, DOCS.size()))) {
+                assertEquals(alone, texts(mixed.summarize(DOCS, NAMES, greedy(mixed), ProgressListener.NONE, 0)));
+                // while the mixed job still holds its adapters
+                assertEquals(base, texts(plain.summarize(DOCS, greedy(plain), ProgressListener.NONE)), "the shared model is the base model");
+            }
+            assertEquals(1, ModelCache.shared().loads() - loads, "both jobs read one cached copy");
+        } finally {
+            ModelCache.shared().setBudget(0);
+        }
+    }
+}
