@@ -14,6 +14,7 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.generate.Generator;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.progress.ProgressListener;
 
@@ -116,8 +117,8 @@ public final class GenerateBenchmark {
 
     /** Greedy tokens of every prompt, never stopping early (no end-of-sequence token). */
     static List<long[]> decode(CausalLM model, List<long[]> prompts, int newTokens, ProgressListener listener) {
-        return new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of())
-                .padTokenId(256L), listener);
+        return Jobs.run(() -> new Generator(model).generate(prompts, GenerationConfig.greedy().maxNewTokens(newTokens).eosTokenIds(List.of())
+                .padTokenId(256L), listener));
     }
 
     private static List<long[]> prompts(int batch, int promptTokens) {

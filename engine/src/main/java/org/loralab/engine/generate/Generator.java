@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.progress.ProgressListener;
 
@@ -47,9 +46,7 @@ public final class Generator {
 
     /** As {@link #generate(List, GenerationConfig, ProgressListener, long[])}, telling {@code routing} (if not null) the batch's rows. */
     public List<long[]> generate(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams, RowRouting routing) {
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return generateWithoutRecording(prompts, cfg, listener, streams, routing);
-        }
+        return generateWithoutRecording(prompts, cfg, listener, streams, routing);
     }
 
     private List<long[]> generateWithoutRecording(List<long[]> prompts, GenerationConfig cfg, ProgressListener listener, long[] streams,

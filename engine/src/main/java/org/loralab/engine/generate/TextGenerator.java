@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.progress.ProgressListener;
@@ -71,6 +72,11 @@ public final class TextGenerator implements AutoCloseable {
 
     /** As {@link #generate(List, GenerationConfig, boolean, ProgressListener)}, with chat template variables. */
     public List<String> generate(List<String> prompts, GenerationConfig cfg, boolean chat, Map<String, Object> templateArgs,
+            ProgressListener listener) {
+        return Jobs.run(() -> generateTexts(prompts, cfg, chat, templateArgs, listener));
+    }
+
+    private List<String> generateTexts(List<String> prompts, GenerationConfig cfg, boolean chat, Map<String, Object> templateArgs,
             ProgressListener listener) {
         List<long[]> ids = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {

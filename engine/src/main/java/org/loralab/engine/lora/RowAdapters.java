@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.LinearLayer;
 
@@ -45,19 +44,17 @@ public final class RowAdapters implements AutoCloseable {
     public static RowAdapters attach(Map<String, Path> folders, CausalLM model, Mode mode) throws IOException {
         List<String> names = new ArrayList<>(folders.keySet());
         List<LoraAdapter> loaded = new ArrayList<>();
-        try (Autograd.Scope inference = Autograd.inference()) {
-            for (String name : names) {
-                try {
-                    loaded.add(LoraAdapter.load(folders.get(name), model));
-                } catch (IOException | RuntimeException e) {
-                    loaded.forEach(LoraAdapter::close);
-                    throw new IOException("adapter '" + name + "' (" + folders.get(name) + "): " + e.getMessage(), e);
-                }
+        for (String name : names) {
+            try {
+                loaded.add(LoraAdapter.load(folders.get(name), model));
+            } catch (IOException | RuntimeException e) {
+                loaded.forEach(LoraAdapter::close);
+                throw new IOException("adapter '" + name + "' (" + folders.get(name) + "): " + e.getMessage(), e);
             }
-            RowAdapters r = new RowAdapters(names, loaded, model.manager().newSubManager());
-            r.hook(model, mode);
-            return r;
         }
+        RowAdapters r = new RowAdapters(names, loaded, model.manager().newSubManager());
+        r.hook(model, mode);
+        return r;
     }
 
     private void hook(CausalLM model, Mode mode) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraModule;
 import org.loralab.engine.lora.PeftNames;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.train.EncodedExample;
 import org.loralab.engine.train.LoraTrainer;
@@ -38,9 +37,7 @@ public final class AdaptiveMergePrune {
     public static Result run(CausalLM model, List<Map<String, LowRank>> adapters, double[] weights, PruneSettings prune,
             TrainingConfig cfg, List<EncodedExample> train, List<EncodedExample> validation, long padId,
             TrainingListener listener) throws IOException {
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return runWithoutRecording(model, adapters, weights, prune, cfg, train, validation, padId, listener);
-        }
+        return runWithoutRecording(model, adapters, weights, prune, cfg, train, validation, padId, listener);
     }
 
     private static Result runWithoutRecording(CausalLM model, List<Map<String, LowRank>> adapters, double[] weights, PruneSettings prune,

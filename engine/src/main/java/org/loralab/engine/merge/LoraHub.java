@@ -15,7 +15,6 @@ import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.loralab.engine.lora.LoraAdapter;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.progress.ProgressListener;
@@ -103,9 +102,7 @@ public final class LoraHub {
     }
 
     public Result search(List<EncodedExample> examples, int budget, long seed, ProgressListener progress) {
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return searchWithoutRecording(examples, budget, seed, progress);
-        }
+        return searchWithoutRecording(examples, budget, seed, progress);
     }
 
     private Result searchWithoutRecording(List<EncodedExample> examples, int budget, long seed, ProgressListener progress) {

@@ -15,7 +15,7 @@ import org.loralab.engine.io.OutputTargets;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
-import org.loralab.engine.model.Autograd;
+import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
@@ -67,8 +67,8 @@ public final class MergeJob {
     }
 
     public static Result run(Spec spec, List<TrainingExample> targetRows, TrainingListener listener) throws IOException {
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return runWithoutRecording(spec, targetRows, listener);
+        try {
+            return Jobs.run(() -> runWithoutRecording(spec, targetRows, listener));
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Merging", spec.adapters().size() + " adapter(s) " + spec.adapters() + " on the base model "
                     + spec.baseModel() + " with " + targetRows.size() + " target rows", e);

@@ -14,7 +14,6 @@ import org.loralab.engine.lora.LoraAdapter;
 import ai.djl.ndarray.NDScope;
 import org.loralab.engine.io.FiniteTensors;
 import org.loralab.engine.lora.LoraModule;
-import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.Bf16;
 import org.loralab.engine.model.CausalLM;
 
@@ -46,10 +45,8 @@ public final class MergedModelWriter {
                     }
                 }
             }
-            try (Autograd.Scope inference = Autograd.inference()) {
-                SafetensorsWriter.write(tmp.resolve("model.safetensors"), weights, Map.of("format", "pt"), false,
-                        (name, w) -> byWeight.containsKey(name) ? merged(w, byWeight.get(name), name) : w);
-            }
+            SafetensorsWriter.write(tmp.resolve("model.safetensors"), weights, Map.of("format", "pt"), false,
+                    (name, w) -> byWeight.containsKey(name) ? merged(w, byWeight.get(name), name) : w);
         });
     }
 

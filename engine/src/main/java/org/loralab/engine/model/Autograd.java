@@ -9,8 +9,9 @@ import ai.djl.ndarray.NDArray;
  * that started the engine. A KNIME worker thread therefore starts with it on, and an in-place
  * update of a parameter that requires a gradient (AdamW, pruning, checkpoint restore) then fails.
  * DJL's {@code GradientCollector} cannot be used either: only one may exist per process, so two
- * trainings in parallel branches would refuse each other. Jobs run in {@link #inference()} and
- * open {@link #recording()} only around the forward passes they differentiate; {@link #backward}
+ * trainings in parallel branches would refuse each other. Every job enters through {@link Jobs#run}
+ * (grad mode off, the thread's own mode restored after) and opens {@link #recording()} only around
+ * the forward passes it differentiates; {@link #backward}
  * calls PyTorch directly, which is safe on any number of threads at once.
  */
 public final class Autograd {

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.RowAdapters;
 import org.loralab.engine.model.ModelConfig;
-import org.loralab.engine.model.Autograd;
+import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptEncoder;
@@ -116,8 +116,8 @@ public final class Summarizer implements AutoCloseable {
             }
             adapters.requireUsableWith(ModelConfig.load(options.baseModel()));
         }
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return openWithoutRecording(options, adapters, mode);
+        try {
+            return Jobs.run(() -> openWithoutRecording(options, adapters, mode));
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
                     + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
@@ -222,6 +222,11 @@ public final class Summarizer implements AutoCloseable {
 
     /** The general form: per-row adapter names (or null) and table row numbers. */
     public List<SummaryResult> summarize(List<String> documents, List<String> adapterNames, long[] tableRows, GenerationConfig cfg,
+            ProgressListener progress) {
+        return Jobs.run(() -> summarizeRows(documents, adapterNames, tableRows, cfg, progress));
+    }
+
+    private List<SummaryResult> summarizeRows(List<String> documents, List<String> adapterNames, long[] tableRows, GenerationConfig cfg,
             ProgressListener progress) {
         if (tableRows.length != documents.size()) {
             throw new IllegalArgumentException(documents.size() + " documents but " + tableRows.length + " row numbers");

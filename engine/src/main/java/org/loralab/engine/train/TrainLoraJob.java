@@ -13,7 +13,7 @@ import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.model.Autograd;
+import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelFingerprint;
@@ -52,8 +52,8 @@ public final class TrainLoraJob {
         OutputTargets.requireNotInput(spec.output(), "the adapter output", spec.baseModel(), spec.initAdapter());
         AtomicFolders.requireWritable(spec.output(), spec.overwrite());
         requireApart(spec.checkpointDir(), spec.output());
-        try (Autograd.Scope inference = Autograd.inference()) {
-            return runWithoutRecording(spec, trainRows, validationRows, listener);
+        try {
+            return Jobs.run(() -> runWithoutRecording(spec, trainRows, validationRows, listener));
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Training", "the base model " + spec.baseModel() + " with " + trainRows.size()
                     + " training and " + validationRows.size() + " validation rows", e);

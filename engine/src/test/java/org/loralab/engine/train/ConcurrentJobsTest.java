@@ -2,6 +2,8 @@ package org.loralab.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -24,8 +26,12 @@ import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.merge.MergeMethod;
 import org.loralab.engine.merge.MergeSettings;
 import org.loralab.engine.merge.PruneSettings;
+import org.loralab.engine.model.Autograd;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
+import org.loralab.engine.progress.ProgressListener;
+import org.loralab.engine.summarize.SummarizeOptions;
+import org.loralab.engine.summarize.Summarizer;
 
 /**
  * KNIME runs each node on a worker thread (grad mode on, as on any thread PyTorch did not start
@@ -120,5 +126,46 @@ class ConcurrentJobsTest {
         assertSameWeights(soloMerge, both.get(0));
         assertSameWeights(soloTraining, both.get(1));
         assertEquals(2, bank.size());
+    }
+
+    /** What a summarize job gave, whether grad mode was ever on while it reported progress, and the thread's mode after it. */
+    private record Observed(List<String> summaries, boolean recordedInside, boolean gradModeAfter) {
+    }
+
+    private static Callable<Observed> summarizing() {
+        return () -> {
+            boolean[] recorded = {false};
+            ProgressListener watch = new ProgressListener() {
+                @Override
+                public void onProgress(long done, long total, String message) {
+                    recorded[0] |= Autograd.isRecording();
+                }
+            };
+            List<String> out = new ArrayList<>();
+            try (Summarizer s = Summarizer.open(new SummarizeOptions(model, null, false, TrainingFixtures.PROMPT, 256, 2,
+                    new ModelOptions("cpu", "auto")))) {
+                s.summarize(List.of("the cat sat on the mat", "a dog ran in the park"), s.defaults().maxNewTokens(6), watch)
+                        .forEach(r -> out.add(r.summary() == null ? "<" + r.error() + ">" : r.summary()));
+            }
+            return new Observed(out, recorded[0], Autograd.isRecording());
+        };
+    }
+
+    @Test
+    void jobsRunWithoutGradModeAndLeaveTheThreadsModeAsTheyFoundIt() throws Exception {
+        Observed here = summarizing().call();
+        assertFalse(here.gradModeAfter(), "the engine's own thread keeps grad mode off");
+        Observed there = workers.submit(summarizing()).get();
+        assertEquals(here.summaries(), there.summaries());
+        assertFalse(there.recordedInside(), "the summarize job ran with grad mode on");
+        assertTrue(there.gradModeAfter(), "the job left the worker thread's grad mode off");
+        // a training job too: same adapter, and the worker thread's mode back on afterwards
+        Path trainedHere = training("mode-here", 51).call();
+        Path trainedThere = workers.submit(() -> {
+            Path p = training("mode-there", 51).call();
+            assertTrue(Autograd.isRecording(), "the training job left the worker thread's grad mode off");
+            return p;
+        }).get();
+        assertSameWeights(trainedHere, trainedThere);
     }
 }
