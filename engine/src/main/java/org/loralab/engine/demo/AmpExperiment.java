@@ -32,9 +32,10 @@ public final class AmpExperiment {
             for (PruneSettings.Granularity g : PruneSettings.Granularity.values()) {
                 for (PruneSettings.Schedule sch : PruneSettings.Schedule.values()) {
                     Path out = work.resolve("amp-" + imp + "-" + g + "-" + sch);
-                    MergeJob.Result r = MergeJob.run(new MergeJob.Spec(baseModel, bank, MergeMethod.ADAPTIVE, null,
-                            MergeSettings.of(MergeMethod.LINEAR), 0, new PruneSettings(imp, g, sch, ratio), c.tune(), DemoRunner.PROMPT,
-                            null, 1, 1, out, true, false, c.device()), c.target(), c.listener());
+                    MergeJob.Result r = MergeJob.run(MergeJob.Spec.builder().baseModel(baseModel).adapters(bank)
+                            .method(MergeMethod.ADAPTIVE).classic(MergeSettings.of(MergeMethod.LINEAR)).loraHubBudget(0)
+                            .prune(new PruneSettings(imp, g, sch, ratio)).tune(c.tune()).prompt(DemoRunner.PROMPT).topK(1)
+                            .temperature(1).output(out).overwrite(true).device(c.device()).build(), c.target(), c.listener());
                     System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.4f | %.4f |", imp.name().toLowerCase(Locale.ROOT),
                             g.name().toLowerCase(Locale.ROOT), sch.name().toLowerCase(Locale.ROOT), r.prunedRatio(), r.targetLoss(),
                             scoring.devRougeL(out, splits.dev())));

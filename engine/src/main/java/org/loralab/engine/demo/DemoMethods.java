@@ -115,16 +115,18 @@ final class DemoMethods {
     private static Path train(Context c, Path init, LoraConfig lora, Setting s, long seed, Path out) throws IOException {
         AtomicFolders.deleteRecursively(out);
         TrainingConfig cfg = c.tune().withLearningRate(s.number("lr")).withEpochs(s.integer("epochs")).withSeed(seed);
-        TrainLoraJob.run(new TrainLoraJob.Spec(c.baseModel(), init, lora, false, cfg, DemoRunner.PROMPT, out, false, null, false, null,
-                c.device()), c.target(), List.of(), c.listener());
+        TrainLoraJob.run(TrainLoraJob.Spec.builder().baseModel(c.baseModel()).initAdapter(init).lora(lora).training(cfg)
+                .prompt(DemoRunner.PROMPT).output(out).device(c.device()).build(), c.target(), List.of(), c.listener());
         return out;
     }
 
     private static Path runMerge(Context c, MergeMethod m, double[] weights, MergeSettings classic, int loraHubBudget,
             PruneSettings prune, int topK, double temperature, long seed, Path out) throws IOException {
         AtomicFolders.deleteRecursively(out);
-        MergeJob.run(new MergeJob.Spec(c.baseModel(), c.bank(), m, weights, classic, loraHubBudget, prune, c.tune().withSeed(seed),
-                DemoRunner.PROMPT, "Japanese medical summaries", topK, temperature, out, true, false, c.device()), c.target(), c.listener());
+        MergeJob.run(MergeJob.Spec.builder().baseModel(c.baseModel()).adapters(c.bank()).method(m).weights(weights)
+                .classic(classic).loraHubBudget(loraHubBudget).prune(prune).tune(c.tune().withSeed(seed))
+                .prompt(DemoRunner.PROMPT).taskDescription("Japanese medical summaries").topK(topK).temperature(temperature)
+                .output(out).overwrite(true).device(c.device()).build(), c.target(), c.listener());
         return out;
     }
 

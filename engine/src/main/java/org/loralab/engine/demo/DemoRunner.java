@@ -184,8 +184,9 @@ public final class DemoRunner {
                 meta.domain = domainName(d);
                 meta.task = "summarization";
                 meta.description = (l == DemoData.Lang.JA ? "Japanese " : "English ") + domainName(d) + " summaries";
-                TrainLoraJob.run(new TrainLoraJob.Spec(baseModel, null, lora(), false, cfg, PROMPT, bank.dir().resolve(name), false,
-                        null, false, meta, new ModelOptions("auto", "auto")), rows(DemoData.generate(d, l, settings.bankRows(), 1)),
+                TrainLoraJob.run(TrainLoraJob.Spec.builder().baseModel(baseModel).lora(lora()).training(cfg).prompt(PROMPT)
+                        .output(bank.dir().resolve(name)).metadata(meta).device(new ModelOptions("auto", "auto")).build(),
+                        rows(DemoData.generate(d, l, settings.bankRows(), 1)),
                         List.of(), TrainingListener.of(progress));
             }
         }

@@ -38,15 +38,266 @@ import org.loralab.engine.train.TrainingListener;
 public final class MergeJob {
 
     /**
-     * @param weights one per adapter for the classic merges and as Adaptive's start; null for uniform 1/N
-     * @param classic density, svd rank, TIES sign rule, DARE rescale and seed (its method and weights are ignored)
-     * @param loraHubBudget loss evaluations for LoraHub
-     * @param tune the fine-tune of Adaptive Merge &amp; Prune
-     * @param exportModel also write base + merged adapter as a full checkpoint beside the adapter ("-model")
+     * <p>{@code weights}: one per adapter for the classic merges and as Adaptive's start; null for uniform 1/N
+     * <p>{@code classic}: density, svd rank, TIES sign rule, DARE rescale and seed (its method and weights are ignored)
+     * <p>{@code loraHubBudget}: loss evaluations for LoraHub
+     * <p>{@code tune}: the fine-tune of Adaptive Merge &amp; Prune
+     * <p>{@code exportModel}: also write base + merged adapter as a full checkpoint beside the adapter ("-model")
+     * <p>Built by name ({@link #builder()}): unset, weights and taskDescription are null, the flags
+     *     false; every other component is required (no second copy of the parameter defaults here).
      */
-    public record Spec(Path baseModel, List<Path> adapters, MergeMethod method, double[] weights, MergeSettings classic,
-            int loraHubBudget, PruneSettings prune, TrainingConfig tune, PromptFormat prompt, String taskDescription,
-            int topK, double temperature, Path output, boolean overwrite, boolean exportModel, ModelOptions device) {
+    public static final class Spec {
+        private final Path baseModel;
+        private final List<Path> adapters;
+        private final MergeMethod method;
+        private final double[] weights;
+        private final MergeSettings classic;
+        private final int loraHubBudget;
+        private final PruneSettings prune;
+        private final TrainingConfig tune;
+        private final PromptFormat prompt;
+        private final String taskDescription;
+        private final int topK;
+        private final double temperature;
+        private final Path output;
+        private final boolean overwrite;
+        private final boolean exportModel;
+        private final ModelOptions device;
+
+        private Spec(Builder b) {
+            this.baseModel = b.baseModel;
+            this.adapters = b.adapters;
+            this.method = b.method;
+            this.weights = b.weights;
+            this.classic = b.classic;
+            this.loraHubBudget = b.loraHubBudget;
+            this.prune = b.prune;
+            this.tune = b.tune;
+            this.prompt = b.prompt;
+            this.taskDescription = b.taskDescription;
+            this.topK = b.topK;
+            this.temperature = b.temperature;
+            this.output = b.output;
+            this.overwrite = b.overwrite;
+            this.exportModel = b.exportModel;
+            this.device = b.device;
+        }
+
+        /** A request with every component named; see the setters for which may stay unset. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from this request's values. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.baseModel = baseModel;
+            b.adapters = adapters;
+            b.method = method;
+            b.weights = weights;
+            b.classic = classic;
+            b.loraHubBudget = loraHubBudget;
+            b.prune = prune;
+            b.tune = tune;
+            b.prompt = prompt;
+            b.taskDescription = taskDescription;
+            b.topK = topK;
+            b.temperature = temperature;
+            b.output = output;
+            b.overwrite = overwrite;
+            b.exportModel = exportModel;
+            b.device = device;
+            return b;
+        }
+
+        public Path baseModel() {
+            return baseModel;
+        }
+
+        public List<Path> adapters() {
+            return adapters;
+        }
+
+        public MergeMethod method() {
+            return method;
+        }
+
+        public double[] weights() {
+            return weights;
+        }
+
+        public MergeSettings classic() {
+            return classic;
+        }
+
+        public int loraHubBudget() {
+            return loraHubBudget;
+        }
+
+        public PruneSettings prune() {
+            return prune;
+        }
+
+        public TrainingConfig tune() {
+            return tune;
+        }
+
+        public PromptFormat prompt() {
+            return prompt;
+        }
+
+        public String taskDescription() {
+            return taskDescription;
+        }
+
+        public int topK() {
+            return topK;
+        }
+
+        public double temperature() {
+            return temperature;
+        }
+
+        public Path output() {
+            return output;
+        }
+
+        public boolean overwrite() {
+            return overwrite;
+        }
+
+        public boolean exportModel() {
+            return exportModel;
+        }
+
+        public ModelOptions device() {
+            return device;
+        }
+
+        /** Named construction of a {@link Spec}; {@link #build} refuses a request missing a required component. */
+        public static final class Builder {
+            private Path baseModel;
+            private List<Path> adapters;
+            private MergeMethod method;
+            private double[] weights;
+            private MergeSettings classic;
+            private Integer loraHubBudget;
+            private PruneSettings prune;
+            private TrainingConfig tune;
+            private PromptFormat prompt;
+            private String taskDescription;
+            private Integer topK;
+            private Double temperature;
+            private Path output;
+            private boolean overwrite;
+            private boolean exportModel;
+            private ModelOptions device;
+
+            private Builder() {
+            }
+
+            public Builder baseModel(Path baseModel) {
+                this.baseModel = baseModel;
+                return this;
+            }
+
+            public Builder adapters(List<Path> adapters) {
+                this.adapters = adapters;
+                return this;
+            }
+
+            public Builder method(MergeMethod method) {
+                this.method = method;
+                return this;
+            }
+
+            public Builder weights(double[] weights) {
+                this.weights = weights;
+                return this;
+            }
+
+            public Builder classic(MergeSettings classic) {
+                this.classic = classic;
+                return this;
+            }
+
+            public Builder loraHubBudget(int loraHubBudget) {
+                this.loraHubBudget = loraHubBudget;
+                return this;
+            }
+
+            public Builder prune(PruneSettings prune) {
+                this.prune = prune;
+                return this;
+            }
+
+            public Builder tune(TrainingConfig tune) {
+                this.tune = tune;
+                return this;
+            }
+
+            public Builder prompt(PromptFormat prompt) {
+                this.prompt = prompt;
+                return this;
+            }
+
+            public Builder taskDescription(String taskDescription) {
+                this.taskDescription = taskDescription;
+                return this;
+            }
+
+            public Builder topK(int topK) {
+                this.topK = topK;
+                return this;
+            }
+
+            public Builder temperature(double temperature) {
+                this.temperature = temperature;
+                return this;
+            }
+
+            public Builder output(Path output) {
+                this.output = output;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            public Builder exportModel(boolean exportModel) {
+                this.exportModel = exportModel;
+                return this;
+            }
+
+            public Builder device(ModelOptions device) {
+                this.device = device;
+                return this;
+            }
+
+            public Spec build() {
+                require(baseModel, "baseModel");
+                require(adapters, "adapters");
+                require(method, "method");
+                require(classic, "classic");
+                require(loraHubBudget, "loraHubBudget");
+                require(prune, "prune");
+                require(tune, "tune");
+                require(prompt, "prompt");
+                require(topK, "topK");
+                require(temperature, "temperature");
+                require(output, "output");
+                require(device, "device");
+                return new Spec(this);
+            }
+
+            private static void require(Object value, String name) {
+                if (value == null) {
+                    throw new IllegalArgumentException("merge request without " + name);
+                }
+            }
+        }
     }
 
     public record Result(Path adapter, double[] weights, double prunedRatio, double targetLoss) {

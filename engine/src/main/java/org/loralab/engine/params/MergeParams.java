@@ -153,8 +153,9 @@ public record MergeParams(
 
     /** As {@link #spec(Path, List, Path, boolean)}, with variables for the chat template (the CLI's --chat-template-arg). */
     public MergeJob.Spec spec(Path baseModel, List<Path> adapters, Path output, boolean overwrite, Map<String, Object> templateArgs) {
-        return new MergeJob.Spec(baseModel, adapters, method, weightList(), classic(), loraHubBudget, prune(), tune(),
-                prompt.format(templateArgs),
-                TrainParams.blankToNull(taskDescription), topK, temperature, output, overwrite, exportModel, device.options("auto"));
+        return MergeJob.Spec.builder().baseModel(baseModel).adapters(adapters).method(method).weights(weightList())
+                .classic(classic()).loraHubBudget(loraHubBudget).prune(prune()).tune(tune()).prompt(prompt.format(templateArgs))
+                .taskDescription(TrainParams.blankToNull(taskDescription)).topK(topK).temperature(temperature).output(output)
+                .overwrite(overwrite).exportModel(exportModel).device(device.options("auto")).build();
     }
 }

@@ -175,8 +175,9 @@ public record TrainParams(
         if (initAdapter != null && taskFilter) {
             throw new IllegalArgumentException("LoRA-TRF applies to a fresh adapter; an adapter to continue keeps its own form.");
         }
-        return new TrainLoraJob.Spec(baseModel, initAdapter, lora(), taskFilter, training(), prompt.format(templateArgs), output, overwrite,
-                checkpoint, resume, metadata(), device.options("auto"));
+        return TrainLoraJob.Spec.builder().baseModel(baseModel).initAdapter(initAdapter).lora(lora()).taskFilter(taskFilter)
+                .training(training()).prompt(prompt.format(templateArgs)).output(output).overwrite(overwrite)
+                .checkpointDir(checkpoint).resume(resume).metadata(metadata()).device(device.options("auto")).build();
     }
 
     static String blankToNull(String s) {

@@ -30,15 +30,207 @@ import org.loralab.engine.tokenizer.TextTokenizer;
 public final class TrainLoraJob {
 
     /**
-     * @param initAdapter adapter to continue training (continued tuning), or null for a fresh one
-     * @param lora settings of a fresh adapter (ignored when continuing: the adapter's own are kept)
-     * @param taskFilter train LoRA-TRF (a fresh adapter only)
-     * @param checkpointDir where to checkpoint, or null
-     * @param metadata language, domain, task, description to record; method and metrics are filled in
+     * <p>{@code initAdapter}: adapter to continue training (continued tuning), or null for a fresh one
+     * <p>{@code lora}: settings of a fresh adapter (ignored when continuing: the adapter's own are kept)
+     * <p>{@code taskFilter}: train LoRA-TRF (a fresh adapter only)
+     * <p>{@code checkpointDir}: where to checkpoint, or null
+     * <p>{@code metadata}: language, domain, task, description to record; method and metrics are filled in
+     * <p>Built by name ({@link #builder()}): unset, initAdapter, lora, checkpointDir and metadata are
+     *     null, the flags false; baseModel, training, prompt, output and device are required.
      */
-    public record Spec(Path baseModel, Path initAdapter, LoraConfig lora, boolean taskFilter, TrainingConfig training,
-            PromptFormat prompt, Path output, boolean overwrite, Path checkpointDir, boolean resume,
-            AdapterMetadata metadata, ModelOptions device) {
+    public static final class Spec {
+        private final Path baseModel;
+        private final Path initAdapter;
+        private final LoraConfig lora;
+        private final boolean taskFilter;
+        private final TrainingConfig training;
+        private final PromptFormat prompt;
+        private final Path output;
+        private final boolean overwrite;
+        private final Path checkpointDir;
+        private final boolean resume;
+        private final AdapterMetadata metadata;
+        private final ModelOptions device;
+
+        private Spec(Builder b) {
+            this.baseModel = b.baseModel;
+            this.initAdapter = b.initAdapter;
+            this.lora = b.lora;
+            this.taskFilter = b.taskFilter;
+            this.training = b.training;
+            this.prompt = b.prompt;
+            this.output = b.output;
+            this.overwrite = b.overwrite;
+            this.checkpointDir = b.checkpointDir;
+            this.resume = b.resume;
+            this.metadata = b.metadata;
+            this.device = b.device;
+        }
+
+        /** A request with every component named; see the setters for which may stay unset. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from this request's values. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.baseModel = baseModel;
+            b.initAdapter = initAdapter;
+            b.lora = lora;
+            b.taskFilter = taskFilter;
+            b.training = training;
+            b.prompt = prompt;
+            b.output = output;
+            b.overwrite = overwrite;
+            b.checkpointDir = checkpointDir;
+            b.resume = resume;
+            b.metadata = metadata;
+            b.device = device;
+            return b;
+        }
+
+        public Path baseModel() {
+            return baseModel;
+        }
+
+        public Path initAdapter() {
+            return initAdapter;
+        }
+
+        public LoraConfig lora() {
+            return lora;
+        }
+
+        public boolean taskFilter() {
+            return taskFilter;
+        }
+
+        public TrainingConfig training() {
+            return training;
+        }
+
+        public PromptFormat prompt() {
+            return prompt;
+        }
+
+        public Path output() {
+            return output;
+        }
+
+        public boolean overwrite() {
+            return overwrite;
+        }
+
+        public Path checkpointDir() {
+            return checkpointDir;
+        }
+
+        public boolean resume() {
+            return resume;
+        }
+
+        public AdapterMetadata metadata() {
+            return metadata;
+        }
+
+        public ModelOptions device() {
+            return device;
+        }
+
+        /** Named construction of a {@link Spec}; {@link #build} refuses a request missing a required component. */
+        public static final class Builder {
+            private Path baseModel;
+            private Path initAdapter;
+            private LoraConfig lora;
+            private boolean taskFilter;
+            private TrainingConfig training;
+            private PromptFormat prompt;
+            private Path output;
+            private boolean overwrite;
+            private Path checkpointDir;
+            private boolean resume;
+            private AdapterMetadata metadata;
+            private ModelOptions device;
+
+            private Builder() {
+            }
+
+            public Builder baseModel(Path baseModel) {
+                this.baseModel = baseModel;
+                return this;
+            }
+
+            public Builder initAdapter(Path initAdapter) {
+                this.initAdapter = initAdapter;
+                return this;
+            }
+
+            public Builder lora(LoraConfig lora) {
+                this.lora = lora;
+                return this;
+            }
+
+            public Builder taskFilter(boolean taskFilter) {
+                this.taskFilter = taskFilter;
+                return this;
+            }
+
+            public Builder training(TrainingConfig training) {
+                this.training = training;
+                return this;
+            }
+
+            public Builder prompt(PromptFormat prompt) {
+                this.prompt = prompt;
+                return this;
+            }
+
+            public Builder output(Path output) {
+                this.output = output;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            public Builder checkpointDir(Path checkpointDir) {
+                this.checkpointDir = checkpointDir;
+                return this;
+            }
+
+            public Builder resume(boolean resume) {
+                this.resume = resume;
+                return this;
+            }
+
+            public Builder metadata(AdapterMetadata metadata) {
+                this.metadata = metadata;
+                return this;
+            }
+
+            public Builder device(ModelOptions device) {
+                this.device = device;
+                return this;
+            }
+
+            public Spec build() {
+                require(baseModel, "baseModel");
+                require(training, "training");
+                require(prompt, "prompt");
+                require(output, "output");
+                require(device, "device");
+                return new Spec(this);
+            }
+
+            private static void require(Object value, String name) {
+                if (value == null) {
+                    throw new IllegalArgumentException("training request without " + name);
+                }
+            }
+        }
     }
 
     public record Result(Path adapter, TrainingResult training, long trainableParameters, int droppedDocumentTokens) {

@@ -79,10 +79,10 @@ class BoundedInputsTest {
         java.nio.file.Files.writeString(model.resolve("config.json"), cfg.toString());
         var rows = List.of(new org.loralab.engine.train.TrainingExample(0, "Rain in Osaka. ".repeat(20), "Rain."),
                 new org.loralab.engine.train.TrainingExample(1, "Sun in Kobe.", "Sun."));
-        var spec = new org.loralab.engine.train.TrainLoraJob.Spec(model, null, LoraConfig.of(2, 4, List.of("q_proj")), false,
-                org.loralab.engine.train.TrainingConfig.defaults().withEpochs(1).withBatch(2, 1).withMaxSeqLength(100_000),
-                new PromptFormat("{document}\nSummary:", "", false), dir.resolve("out"), false, null, false, null,
-                new ModelOptions("cpu", "auto"));
+        var spec = org.loralab.engine.train.TrainLoraJob.Spec.builder().baseModel(model).lora(LoraConfig.of(2, 4, List.of("q_proj")))
+                .training(org.loralab.engine.train.TrainingConfig.defaults().withEpochs(1).withBatch(2, 1).withMaxSeqLength(100_000))
+                .prompt(new PromptFormat("{document}\nSummary:", "", false)).output(dir.resolve("out"))
+                .device(new ModelOptions("cpu", "auto")).build();
         var r = org.loralab.engine.train.TrainLoraJob.run(spec, rows, List.of(), org.loralab.engine.train.TrainingListener.NONE);
         assertTrue(r.droppedDocumentTokens() > 0, "the 300-character document was cut to the 48-token context");
     }

@@ -39,16 +39,18 @@ class MergeJobTest {
         for (String name : new String[] {"a", "b"}) {
             AdapterMetadata meta = AdapterMetadata.create(null);
             meta.description = name.equals("a") ? "weather" : "sports";
-            TrainLoraJob.run(new TrainLoraJob.Spec(base, null, LoraConfig.of(2, 4, List.of("q_proj", "v_proj")), false,
-                    CFG.withSeed(name.hashCode()), PROMPT, dir.resolve(name), false, null, false, meta, new ModelOptions("cpu", "auto")),
+            TrainLoraJob.run(TrainLoraJob.Spec.builder().baseModel(base).lora(LoraConfig.of(2, 4, List.of("q_proj", "v_proj")))
+                    .training(CFG.withSeed(name.hashCode())).prompt(PROMPT).output(dir.resolve(name)).metadata(meta)
+                    .device(new ModelOptions("cpu", "auto")).build(),
                     ROWS, List.of(), TrainingListener.NONE);
         }
     }
 
     static MergeJob.Spec spec(MergeMethod m, String out) {
-        return new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("b")), m, null,
-                MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5).withSvdRank(2), 8, PruneSettings.defaults(), CFG, PROMPT,
-                "weather", 1, 0.5, dir.resolve(out), false, false, new ModelOptions("cpu", "auto"));
+        return MergeJob.Spec.builder().baseModel(base).adapters(List.of(dir.resolve("a"), dir.resolve("b"))).method(m)
+                .classic(MergeSettings.of(MergeMethod.LINEAR).withDensity(0.5).withSvdRank(2)).loraHubBudget(8)
+                .prune(PruneSettings.defaults()).tune(CFG).prompt(PROMPT).taskDescription("weather").topK(1).temperature(0.5)
+                .output(dir.resolve(out)).device(new ModelOptions("cpu", "auto")).build();
     }
 
     @Test
@@ -87,11 +89,12 @@ class MergeJobTest {
     @Test
     void adaptersOfAnotherBaseModelAreRefused() throws Exception {
         Path other = new TinyCheckpoint().hiddenSize(32).heads(4, 2).write(dir.resolve("other"));
-        TrainLoraJob.run(new TrainLoraJob.Spec(other, null, LoraConfig.of(2, 4, List.of("q_proj")), false, CFG, PROMPT,
-                dir.resolve("foreign"), false, null, false, null, new ModelOptions("cpu", "auto")), ROWS, List.of(), TrainingListener.NONE);
-        MergeJob.Spec s = new MergeJob.Spec(base, List.of(dir.resolve("a"), dir.resolve("foreign")), MergeMethod.CAT, null,
-                MergeSettings.of(MergeMethod.CAT), 8, PruneSettings.defaults(), CFG, PROMPT, null, 1, 1, dir.resolve("x"), false, false,
-                new ModelOptions("cpu", "auto"));
+        TrainLoraJob.run(TrainLoraJob.Spec.builder().baseModel(other).lora(LoraConfig.of(2, 4, List.of("q_proj"))).training(CFG)
+                .prompt(PROMPT).output(dir.resolve("foreign")).device(new ModelOptions("cpu", "auto")).build(), ROWS, List.of(), TrainingListener.NONE);
+        MergeJob.Spec s = MergeJob.Spec.builder().baseModel(base).adapters(List.of(dir.resolve("a"), dir.resolve("foreign")))
+                .method(MergeMethod.CAT).classic(MergeSettings.of(MergeMethod.CAT)).loraHubBudget(8)
+                .prune(PruneSettings.defaults()).tune(CFG).prompt(PROMPT).topK(1).temperature(1).output(dir.resolve("x"))
+                .device(new ModelOptions("cpu", "auto")).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MergeJob.run(s, List.of(), TrainingListener.NONE));
         assertTrue(e.getMessage().contains("made for another base model") && e.getMessage().contains("hidden size 32 ≠ 64"), e.getMessage());
     }

@@ -22,8 +22,9 @@ class ChecksBeforeTrainingTest {
     Path dir;
 
     private Exception refusedBeforeAnyStep(Path model, Path out, Path checkpoint) {
-        TrainLoraJob.Spec spec = new TrainLoraJob.Spec(model, null, LoraConfig.of(2, 4, List.of("q_proj")), false,
-                TrainingFixtures.config(1), TrainingFixtures.PROMPT, out, false, checkpoint, false, null, new ModelOptions("cpu", "auto"));
+        TrainLoraJob.Spec spec = TrainLoraJob.Spec.builder().baseModel(model).lora(LoraConfig.of(2, 4, List.of("q_proj")))
+                .training(TrainingFixtures.config(1)).prompt(TrainingFixtures.PROMPT).output(out).checkpointDir(checkpoint)
+                .device(new ModelOptions("cpu", "auto")).build();
         AtomicInteger steps = new AtomicInteger();
         Exception e = assertThrows(Exception.class, () -> TrainLoraJob.run(spec, TrainingFixtures.rows(), List.of(), new TrainingListener() {
             @Override

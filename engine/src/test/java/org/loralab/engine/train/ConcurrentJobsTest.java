@@ -73,9 +73,10 @@ class ConcurrentJobsTest {
     }
 
     private static Callable<Path> adaptiveMerge(String name, List<Path> bank) {
-        return () -> MergeJob.run(new MergeJob.Spec(model, bank, MergeMethod.ADAPTIVE, null, MergeSettings.of(MergeMethod.LINEAR),
-                8, PruneSettings.defaults(), config(3).withEpochs(1), TrainingFixtures.PROMPT, null, 1, 1, dir.resolve(name), false,
-                false, new ModelOptions("cpu", "auto")), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
+        return () -> MergeJob.run(MergeJob.Spec.builder().baseModel(model).adapters(bank).method(MergeMethod.ADAPTIVE)
+                .classic(MergeSettings.of(MergeMethod.LINEAR)).loraHubBudget(8).prune(PruneSettings.defaults())
+                .tune(config(3).withEpochs(1)).prompt(TrainingFixtures.PROMPT).topK(1).temperature(1).output(dir.resolve(name))
+                .device(new ModelOptions("cpu", "auto")).build(), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
     }
 
     /** Runs the jobs on the worker threads, released together. */

@@ -98,8 +98,9 @@ class LoraTrainingTest {
                 List.of(), TrainingListener.NONE).training();
 
         Path ckpt = dir.resolve("ckpt");
-        TrainLoraJob.Spec interrupted = new TrainLoraJob.Spec(model, null, lora, false, cfg, TrainingFixtures.PROMPT,
-                dir.resolve("resumed"), false, ckpt, true, null, new org.loralab.engine.model.ModelOptions("cpu", "auto"));
+        TrainLoraJob.Spec interrupted = TrainLoraJob.Spec.builder().baseModel(model).lora(lora).training(cfg)
+                .prompt(TrainingFixtures.PROMPT).output(dir.resolve("resumed")).checkpointDir(ckpt).resume(true)
+                .device(new org.loralab.engine.model.ModelOptions("cpu", "auto")).build();
         int[] seen = {0};
         assertThrows(CancellationException.class, () -> TrainLoraJob.run(interrupted, TrainingFixtures.rows(), List.of(),
                 new TrainingListener() {
@@ -148,11 +149,13 @@ class LoraTrainingTest {
     void resumingWithOtherSettingsIsRefused() throws Exception {
         Path ckpt = dir.resolve("ckpt2");
         TrainingConfig cfg = TrainingFixtures.config(1);
-        TrainLoraJob.run(new TrainLoraJob.Spec(model, null, LORA, false, cfg, TrainingFixtures.PROMPT, dir.resolve("c1"),
-                false, ckpt, true, null, new org.loralab.engine.model.ModelOptions("cpu", "auto")), TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
+        TrainLoraJob.run(TrainLoraJob.Spec.builder().baseModel(model).lora(LORA).training(cfg).prompt(TrainingFixtures.PROMPT)
+                .output(dir.resolve("c1")).checkpointDir(ckpt).resume(true)
+                .device(new org.loralab.engine.model.ModelOptions("cpu", "auto")).build(), TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainLoraJob.run(
-                new TrainLoraJob.Spec(model, null, LORA, false, cfg.withLearningRate(1e-3), TrainingFixtures.PROMPT, dir.resolve("c2"),
-                        false, ckpt, true, null, new org.loralab.engine.model.ModelOptions("cpu", "auto")),
+                TrainLoraJob.Spec.builder().baseModel(model).lora(LORA).training(cfg.withLearningRate(1e-3))
+                        .prompt(TrainingFixtures.PROMPT).output(dir.resolve("c2")).checkpointDir(ckpt).resume(true)
+                        .device(new org.loralab.engine.model.ModelOptions("cpu", "auto")).build(),
                 TrainingFixtures.rows(), List.of(), TrainingListener.NONE));
         assertTrue(e.getMessage().contains("other training settings"), e.getMessage());
     }
@@ -181,8 +184,9 @@ class LoraTrainingTest {
     void continuedTuningStartsFromTheGivenAdapter() throws Exception {
         TrainLoraJob.run(TrainingFixtures.spec(model, dir.resolve("first"), TrainingFixtures.config(3), LORA), TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
         TrainingConfig one = TrainingFixtures.config(1);
-        TrainLoraJob.Spec cont = new TrainLoraJob.Spec(model, dir.resolve("first"), null, false, one, TrainingFixtures.PROMPT,
-                dir.resolve("second"), false, null, false, null, new org.loralab.engine.model.ModelOptions("cpu", "auto"));
+        TrainLoraJob.Spec cont = TrainLoraJob.Spec.builder().baseModel(model).initAdapter(dir.resolve("first")).training(one)
+                .prompt(TrainingFixtures.PROMPT).output(dir.resolve("second"))
+                .device(new org.loralab.engine.model.ModelOptions("cpu", "auto")).build();
         TrainLoraJob.Result continued = TrainLoraJob.run(cont, TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
         TrainLoraJob.Result fresh = TrainLoraJob.run(TrainingFixtures.spec(model, dir.resolve("fresh1"), one, LORA), TrainingFixtures.rows(), List.of(), TrainingListener.NONE);
         assertTrue(continued.training().finalTrainLoss() < fresh.training().finalTrainLoss());

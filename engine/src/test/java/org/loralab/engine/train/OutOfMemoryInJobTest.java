@@ -24,8 +24,9 @@ class OutOfMemoryInJobTest {
     void anOutOfMemoryErrorDuringTrainingNamesTheInput() throws Exception {
         Path model = new TinyCheckpoint().seed(3).write(dir.resolve("base"));
         Path out = dir.resolve("out");
-        TrainLoraJob.Spec spec = new TrainLoraJob.Spec(model, null, LoraConfig.of(2, 4, List.of("q_proj")), false,
-                TrainingFixtures.config(1), TrainingFixtures.PROMPT, out, false, null, false, null, new ModelOptions("cpu", "auto"));
+        TrainLoraJob.Spec spec = TrainLoraJob.Spec.builder().baseModel(model).lora(LoraConfig.of(2, 4, List.of("q_proj")))
+                .training(TrainingFixtures.config(1)).prompt(TrainingFixtures.PROMPT).output(out)
+                .device(new ModelOptions("cpu", "auto")).build();
         // Injected where a real one strikes: inside the training loop, with the model and adapter open.
         Throwable thrown = null;
         try {

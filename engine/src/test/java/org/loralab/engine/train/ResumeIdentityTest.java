@@ -18,8 +18,9 @@ class ResumeIdentityTest {
     Path dir;
 
     private TrainLoraJob.Spec spec(Path model, LoraConfig lora, Path ckpt, String out) {
-        return new TrainLoraJob.Spec(model, null, lora, false, TrainingFixtures.config(1), TrainingFixtures.PROMPT, dir.resolve(out),
-                false, ckpt, true, null, new ModelOptions("cpu", "auto"));
+        return TrainLoraJob.Spec.builder().baseModel(model).lora(lora).training(TrainingFixtures.config(1))
+                .prompt(TrainingFixtures.PROMPT).output(dir.resolve(out)).checkpointDir(ckpt).resume(true)
+                .device(new ModelOptions("cpu", "auto")).build();
     }
 
     private String refused(TrainLoraJob.Spec spec) {

@@ -94,9 +94,10 @@ class SharedModelJobsTest {
     }
 
     private static Callable<Path> adaptiveMerge(String name, List<Path> bank) {
-        return () -> MergeJob.run(new MergeJob.Spec(model, bank, MergeMethod.ADAPTIVE, null, MergeSettings.of(MergeMethod.LINEAR),
-                8, PruneSettings.defaults(), TrainingFixtures.config(1).withSeed(3), TrainingFixtures.PROMPT, null, 1, 1,
-                dir.resolve(name), false, false, CPU), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
+        return () -> MergeJob.run(MergeJob.Spec.builder().baseModel(model).adapters(bank).method(MergeMethod.ADAPTIVE)
+                .classic(MergeSettings.of(MergeMethod.LINEAR)).loraHubBudget(8).prune(PruneSettings.defaults())
+                .tune(TrainingFixtures.config(1).withSeed(3)).prompt(TrainingFixtures.PROMPT).topK(1).temperature(1)
+                .output(dir.resolve(name)).device(CPU).build(), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
     }
 
     @SafeVarargs

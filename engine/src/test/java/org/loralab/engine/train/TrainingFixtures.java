@@ -37,7 +37,7 @@ final class TrainingFixtures {
     }
 
     static TrainLoraJob.Spec spec(Path model, Path out, TrainingConfig cfg, LoraConfig lora) {
-        return new TrainLoraJob.Spec(model, null, lora, false, cfg, PROMPT, out, false, null, false, null,
-                new ModelOptions("cpu", "auto"));
+        return TrainLoraJob.Spec.builder().baseModel(model).lora(lora).training(cfg).prompt(PROMPT).output(out)
+                .device(new ModelOptions("cpu", "auto")).build();
     }
 }
