@@ -5,7 +5,7 @@ import org.knime.core.data.filestore.FileStore;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.InvalidSettingsException;
 import org.loralab.engine.bank.AdapterReference;
-import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.jobs.TrainLora;
 import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.port.AdapterPortObjectSpec;
 
@@ -66,7 +66,7 @@ public final class AdapterOutput {
         if (store == null) {
             return new AdapterPortObject(reference);
         }
-        AtomicFolders.makePlain(folder);
+        TrainLora.Engine.makePlain(folder);
         return new AdapterPortObject(reference, store);
     }
 }
