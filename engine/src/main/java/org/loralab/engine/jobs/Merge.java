@@ -19,7 +19,7 @@ public final class Merge {
     }
 
     /** The merged adapter's reference and each source adapter's weight (null when the method has none). */
-    public record Result(AdapterReference reference, double[] weights) {
+    public record Result(TrainLora.Adapter reference, double[] weights) {
     }
 
     /** Merges {@code adapters} with {@code p}; {@code location} as in {@link TrainLora#run}. */
@@ -27,6 +27,7 @@ public final class Merge {
             final boolean overwrite, final String location, final TrainLora.Rows target, final TrainLora.Progress progress)
             throws IOException {
         MergeJob.Result r = MergeJob.run(p.spec(baseModel, adapters, output, overwrite), target.examples, progress);
-        return new Result(AdapterReference.read(r.adapter(), location, p.baseModel(), ModelConfig.load(baseModel)), r.weights());
+        return new Result(new TrainLora.Adapter(AdapterReference.read(r.adapter(), location, p.baseModel(), ModelConfig.load(baseModel))),
+            r.weights());
     }
 }

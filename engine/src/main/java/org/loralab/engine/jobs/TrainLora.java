@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.loralab.engine.bank.AdapterReference;
 import org.loralab.engine.io.AtomicFolders;
 import org.loralab.engine.model.BaseModelLocation;
@@ -75,8 +76,93 @@ public final class TrainLora {
         }
     }
 
+    /**
+     * A reference to an adapter folder as a front end keeps it on a workflow connection: where it
+     * was written, the setting that named it, its fingerprint, base model and the details to show
+     * (the engine's {@code AdapterReference}).
+     */
+    public static final class Adapter {
+        final AdapterReference ref;
+
+        Adapter(final AdapterReference ref) {
+            this.ref = ref;
+        }
+
+        /** Resolves a location setting to a local folder; may throw when it cannot. */
+        @FunctionalInterface
+        public interface Resolver {
+            Path resolve(String location) throws Exception;
+        }
+
+        /** The reference saved by {@link #toMap()} (also by earlier releases). */
+        public static Adapter fromMap(final Map<String, String> map) {
+            return new Adapter(AdapterReference.fromMap(map));
+        }
+
+        public Map<String, String> toMap() {
+            return ref.toMap();
+        }
+
+        /** The folder as resolved when the reference was made. */
+        public Path adapter() {
+            return ref.adapter();
+        }
+
+        /** The user's setting that names the folder, or null. */
+        public String location() {
+            return ref.location();
+        }
+
+        public String fingerprint() {
+            return ref.fingerprint();
+        }
+
+        /** The base model setting the producing node used; may be null. */
+        public String baseModel() {
+            return ref.baseModel();
+        }
+
+        /** Display name to value, in display order. */
+        public Map<String, String> details() {
+            return ref.details();
+        }
+
+        public String summary() {
+            return ref.summary();
+        }
+
+        /** The same reference for an adapter that now lives in {@code folder}. */
+        public Adapter at(final Path folder) {
+            return new Adapter(ref.at(folder));
+        }
+
+        /**
+         * The folder that holds this adapter now, checked by fingerprint.
+         *
+         * @throws IllegalArgumentException naming the setting, the folders tried and what is wrong
+         */
+        public Path locate(final Resolver resolver) {
+            return ref.locate(resolver::resolve);
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Adapter a && a.ref.equals(ref);
+        }
+
+        @Override
+        public int hashCode() {
+            return ref.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return ref.toString();
+        }
+    }
+
     /** The trained adapter's reference and the document tokens cut to the maximum length. */
-    public record Result(AdapterReference reference, int droppedDocumentTokens) {
+    public record Result(Adapter reference, int droppedDocumentTokens) {
     }
 
     /**
@@ -88,7 +174,7 @@ public final class TrainLora {
             final Progress progress) throws IOException {
         TrainLoraJob.Result r = TrainLoraJob.run(p.spec(baseModel, initAdapter, output, overwrite, checkpoint),
             train.examples, validation.examples, progress);
-        return new Result(AdapterReference.read(r.adapter(), location, p.baseModel(), ModelConfig.load(baseModel)),
+        return new Result(new Adapter(AdapterReference.read(r.adapter(), location, p.baseModel(), ModelConfig.load(baseModel))),
             r.droppedDocumentTokens());
     }
 
