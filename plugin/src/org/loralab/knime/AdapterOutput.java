@@ -4,8 +4,7 @@ import java.nio.file.Path;
 import org.knime.core.data.filestore.FileStore;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.InvalidSettingsException;
-import org.loralab.engine.bank.AdapterReference;
-import org.loralab.engine.io.AtomicFolders;
+import org.loralab.engine.jobs.TrainLora;
 import org.loralab.knime.port.AdapterPortObject;
 import org.loralab.knime.port.AdapterPortObjectSpec;
 
@@ -62,11 +61,11 @@ public final class AdapterOutput {
      * The output port's object. An adapter kept in the workflow becomes a plain folder first: KNIME
      * copies and exports file stores as they are, and nothing else writes there.
      */
-    public AdapterPortObject portObject(final AdapterReference reference) throws java.io.IOException {
+    public AdapterPortObject portObject(final TrainLora.Adapter reference) throws java.io.IOException {
         if (store == null) {
             return new AdapterPortObject(reference);
         }
-        AtomicFolders.makePlain(folder);
+        TrainLora.Engine.makePlain(folder);
         return new AdapterPortObject(reference, store);
     }
 }

@@ -2,7 +2,7 @@ package org.loralab.knime;
 
 import java.util.concurrent.CancellationException;
 import org.knime.core.node.CanceledExecutionException;
-import org.loralab.engine.model.EngineSetup;
+import org.loralab.engine.jobs.TrainLora;
 
 /**
  * Runs engine code inside the KNIME bundle. DJL finds its PyTorch engine and native libraries
@@ -11,7 +11,7 @@ import org.loralab.engine.model.EngineSetup;
  *
  * <p>The bundle ships PyTorch's CPU libraries for Linux x86-64, so there DJL is told never to go
  * online. Elsewhere (Windows, macOS) DJL downloads the matching libraries once into ~/.djl.ai.
- * Either way a setting made in knime.ini or the environment wins ({@link EngineSetup}): a GPU
+ * Either way a setting made in knime.ini or the environment wins (the engine's {@code EngineSetup}): a GPU
  * needs {@code -DPYTORCH_LIBRARY_PATH=<CUDA libtorch 2.7.1>}, {@code -DPYTORCH_VERSION=2.7.1} and
  * {@code -DPYTORCH_FLAVOR=cu128}.
  */
@@ -26,7 +26,7 @@ public final class EngineCalls {
     static {
         // before any engine call: offline where the bundle ships the natives, and the native libraries'
         // environment (OpenMP's wait policy, reproducible mode), which they read only when loaded
-        EngineSetup.prepare(shipsNativesForThisPlatform());
+        TrainLora.Engine.prepare(shipsNativesForThisPlatform());
     }
 
     private static boolean shipsNativesForThisPlatform() {

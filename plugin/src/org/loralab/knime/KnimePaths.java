@@ -5,7 +5,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.util.FileUtil;
-import org.loralab.engine.model.BaseModelLocation;
+import org.loralab.engine.jobs.TrainLora;
 
 /**
  * Folder settings as users write them: a local path or a KNIME URL such as
@@ -49,11 +49,11 @@ public final class KnimePaths {
 
     /** The base model folder: {@code demo}, a path or a KNIME URL, checked to be a model folder. */
     public static Path baseModel(final String setting) throws Exception {
-        if (BaseModelLocation.isDemo(setting)) {
-            return BaseModelLocation.resolve(BaseModelLocation.DEMO, Path.of(System.getProperty("java.io.tmpdir")));
+        if (TrainLora.Engine.isDemo(setting)) {
+            return TrainLora.Engine.demoModel(Path.of(System.getProperty("java.io.tmpdir")));
         }
         Path dir = local(setting, "base model folder");
-        BaseModelLocation.requireModelFolder(dir);
+        TrainLora.Engine.requireModelFolder(dir);
         return dir;
     }
 }

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionMonitor;
-import org.loralab.engine.train.TrainingListener;
+import org.loralab.engine.jobs.TrainLora;
 
 /**
  * Forwards the engine's progress to a KNIME execution monitor and the user's cancel button back
  * to the engine, which polls it between steps. Epoch losses are kept for the node's history table.
  */
-public final class KnimeProgress implements TrainingListener {
+public final class KnimeProgress implements TrainLora.Progress {
 
     /** One finished epoch. */
     public record Epoch(int epoch, double trainLoss, double validationLoss) {

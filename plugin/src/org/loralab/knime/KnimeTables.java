@@ -30,7 +30,7 @@ import org.knime.core.node.BufferedDataContainer;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.InvalidSettingsException;
-import org.loralab.engine.train.TrainingExample;
+import org.loralab.engine.jobs.TrainLora;
 
 /** Moves rows between KNIME tables and the engine's inputs (lists, Arrow tables) and back. */
 public final class KnimeTables {
@@ -65,24 +65,19 @@ public final class KnimeTables {
      * (document, summary) rows for training; every bad row is named by its RowID in one error,
      * since a user fixes the table, not row numbers.
      */
-    public static List<TrainingExample> examples(final BufferedDataTable table, final String documentColumn,
+    public static TrainLora.Rows examples(final BufferedDataTable table, final String documentColumn,
             final String summaryColumn, final String what) throws InvalidSettingsException {
         DataTableSpec spec = table.getDataTableSpec();
         int doc = column(spec, documentColumn, "document");
         int sum = column(spec, summaryColumn, "summary");
-        List<TrainingExample> rows = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        TrainLora.RowsBuilder rows = new TrainLora.RowsBuilder();
         try (CloseableRowIterator it = table.iterator()) {
-            int i = 0;
             while (it.hasNext()) {
                 DataRow r = it.next();
-                TrainingExample e = new TrainingExample(i++, text(r.getCell(doc)), text(r.getCell(sum)));
-                for (String p : TrainingExample.problems(List.of(e))) {
-                    problems.add("RowID '" + r.getKey().getString() + "'" + p.substring(p.indexOf(':')));
-                }
-                rows.add(e);
+                rows.add("RowID '" + r.getKey().getString() + "'", text(r.getCell(doc)), text(r.getCell(sum)));
             }
         }
+        List<String> problems = rows.problems();
         if (rows.isEmpty()) {
             throw new InvalidSettingsException("The " + what + " table has no rows.");
         }
@@ -91,7 +86,7 @@ public final class KnimeTables {
                     + String.join("; ", problems.subList(0, Math.min(20, problems.size())))
                     + (problems.size() > 20 ? "; and " + (problems.size() - 20) + " more" : ""));
         }
-        return rows;
+        return rows.build();
     }
 
     /** Column specs for an engine (Arrow) table, in its order. */

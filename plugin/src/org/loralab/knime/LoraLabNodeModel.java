@@ -63,8 +63,7 @@ public abstract class LoraLabNodeModel<R extends Record> extends NodeModel {
      * (device, PyTorch version, libtorch path), so a workflow shows whether the GPU was used.
      */
     protected void reportEngine(final String device) throws Exception {
-        String line = EngineCalls.run(() -> org.loralab.engine.model.EngineSetup.describe(
-            org.loralab.engine.model.DeviceChoice.resolve(device)));
+        String line = EngineCalls.run(() -> org.loralab.engine.jobs.TrainLora.Engine.describe(device));
         getLogger().info("LoRA Lab engine: " + line);
         pushFlowVariableString(ENGINE_VARIABLE, line);
     }
@@ -77,7 +76,7 @@ public abstract class LoraLabNodeModel<R extends Record> extends NodeModel {
      * whether the base model was loaded by this node or came from the engine's model cache.
      */
     protected void reportModelOrigin() {
-        String origin = org.loralab.engine.model.ModelCache.takeLastOnThisThread();
+        String origin = org.loralab.engine.jobs.TrainLora.Engine.takeModelOrigin();
         if (origin != null) {
             getLogger().info("LoRA Lab model: " + origin);
             pushFlowVariableString(MODEL_VARIABLE, origin);
@@ -90,7 +89,7 @@ public abstract class LoraLabNodeModel<R extends Record> extends NodeModel {
      */
     @Override
     protected void onDispose() {
-        int freed = org.loralab.engine.model.ModelCache.shared().releaseIdle();
+        int freed = org.loralab.engine.jobs.TrainLora.Engine.releaseIdleModels();
         if (freed > 0) {
             getLogger().info("LoRA Lab: freed " + freed + " idle base model(s) of the model cache");
         }

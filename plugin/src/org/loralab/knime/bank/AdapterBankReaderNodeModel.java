@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.ExecutionContext;
@@ -15,12 +12,8 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
-import org.loralab.engine.bank.AdapterBank;
-import org.loralab.engine.bank.BankEntry;
-import org.loralab.engine.bank.BankTable;
-import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.jobs.BankReader;
 import org.loralab.engine.params.BankParams;
-import org.loralab.engine.table.Tables;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
@@ -47,10 +40,9 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
         if (dir == null && in[0] == null && in[1] == null) {
             throw new InvalidSettingsException("Set the adapter bank folder, or connect adapters to list.");
         }
-        Set<String> metrics = dir == null ? Set.of() : new AdapterBank(dir).metricNames();
         // Declared before execution (standard metrics plus those in the bank now), so downstream nodes configure.
-        try (BufferAllocator alloc = Tables.newAllocator("bank-spec"); VectorSchemaRoot empty = BankTable.of(List.of(), metrics, alloc)) {
-            return new PortObjectSpec[] {new DataTableSpec(KnimeTables.specs(empty))};
+        try (BankReader.Listing empty = BankReader.empty(dir)) {
+            return new PortObjectSpec[] {new DataTableSpec(KnimeTables.specs(empty.table()))};
         }
     }
 
@@ -60,19 +52,9 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
         return setting == null || setting.isBlank() ? null : KnimePaths.local(setting, "adapter bank folder");
     }
 
-    /** The bank folder setting as the user wrote it (a path or knime:// URL) joined with the adapter's folder name. */
-    private static String inBank(final String bankSetting, final Path bank, final Path adapter) {
-        if (bank == null || !adapter.startsWith(bank)) {
-            return adapter.toString();
-        }
-        String s = bankSetting.strip();
-        return s + (s.endsWith("/") || s.endsWith("\\") ? "" : "/") + bank.relativize(adapter).toString().replace('\\', '/');
-    }
-
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
         Path dir = bankFolder();
-        Set<String> metrics = dir == null ? Set.of() : new AdapterBank(dir).metricNames();
         List<Path> connected = new ArrayList<>();
         Map<Path, String> connectedLocations = new HashMap<>();
         for (PortObject p : in) {
@@ -88,29 +70,17 @@ final class AdapterBankReaderNodeModel extends LoraLabNodeModel<BankParams> {
         }
         String bankSetting = params().bankFolder();
         String baseSetting = params().baseModel();
+        BankParams p = params();
         return EngineCalls.run(() -> {
-            ModelConfig base = baseSetting.isBlank() ? null : ModelConfig.load(KnimePaths.baseModel(baseSetting));
-            List<BankEntry> entries = new ArrayList<>(dir == null ? List.of() : new AdapterBank(dir).read(base, new KnimeProgress(exec)));
-            for (Path adapter : connected) {
-                if (entries.stream().noneMatch(e -> e.path().equals(adapter))) {
-                    entries.add(AdapterBank.inspect(adapter, base));
+            Path base = baseSetting.isBlank() ? null : KnimePaths.baseModel(baseSetting);
+            try (BankReader.Listing listing = BankReader.read(p, dir, bankSetting, base, connected, connectedLocations,
+                    new KnimeProgress(exec))) {
+                long unusable = listing.unusable();
+                if (unusable > 0) {
+                    setWarningMessage(unusable + " of " + listing.table().getRowCount()
+                        + " adapters are not usable; see the status and reason columns.");
                 }
-            }
-            if (params().onlyUsable()) {
-                entries = entries.stream().filter(BankEntry::usable).toList();
-            }
-            long unusable = entries.stream().filter(e -> !e.usable()).count();
-            if (unusable > 0) {
-                setWarningMessage(unusable + " of " + entries.size() + " adapters are not usable; see the status and reason columns.");
-            }
-            List<String> locations = new ArrayList<>();
-            for (BankEntry e : entries) {
-                locations.add(connectedLocations.containsKey(e.path()) ? connectedLocations.get(e.path())
-                    : connected.contains(e.path()) ? null : inBank(bankSetting, dir, e.path()));
-            }
-            try (BufferAllocator alloc = Tables.newAllocator("bank-reader");
-                    VectorSchemaRoot table = BankTable.of(entries, metrics, locations, alloc)) {
-                return new PortObject[] {KnimeTables.fromArrow(table, exec)};
+                return new PortObject[] {KnimeTables.fromArrow(listing.table(), exec)};
             }
         });
     }

@@ -20,12 +20,9 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
-import org.loralab.engine.bank.AdapterReference;
-import org.loralab.engine.bank.BankTable;
-import org.loralab.engine.merge.MergeJob;
-import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.jobs.Merge;
+import org.loralab.engine.jobs.TrainLora;
 import org.loralab.engine.params.MergeParams;
-import org.loralab.engine.train.TrainingExample;
 import org.loralab.knime.AdapterOutput;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
@@ -74,27 +71,26 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
         MergeParams p = params();
         List<Path> adapters = adapterPaths((BufferedDataTable) in[0], p);
-        List<TrainingExample> target = p.method().needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
-            p.documentColumn(), p.summaryColumn(), "target") : List.of();
+        TrainLora.Rows target = p.method().needsExamples() ? KnimeTables.examples((BufferedDataTable) in[1],
+            p.documentColumn(), p.summaryColumn(), "target") : TrainLora.Rows.none();
         AdapterOutput output = AdapterOutput.create(p.output().folder(), p.output().keepInWorkflow(), exec);
         KnimeProgress progress = new KnimeProgress(exec);
-        MergeJob.Result[] result = new MergeJob.Result[1];
         reportEngine(p.device().device());
-        AdapterReference ref = EngineCalls.run(() -> {
+        Merge.Result result = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(p.baseModel());
-            result[0] = MergeJob.run(p.spec(base, adapters, output.folder(), output.overwrite(p.output().overwrite())), target, progress);
-            return AdapterReference.read(result[0].adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
+            return Merge.run(p, base, adapters, output.folder(), output.overwrite(p.output().overwrite()), output.location(),
+                target, progress);
         });
         reportModelOrigin();
         BufferedDataContainer weights = exec.createDataContainer(WEIGHTS);
-        double[] w = result[0].weights();
+        double[] w = result.weights();
         for (int i = 0; i < adapters.size(); i++) {
             Path a = adapters.get(i);
             weights.addRowToTable(new DefaultRow(RowKey.createRowKey((long) i), new StringCell(a.getFileName().toString()),
                 new StringCell(a.toString()), new DoubleCell(w != null && i < w.length ? w[i] : Double.NaN)));
         }
         weights.close();
-        return new PortObject[] {output.portObject(ref), weights.getTable()};
+        return new PortObject[] {output.portObject(result.reference()), weights.getTable()};
     }
 
     /**
@@ -107,7 +103,7 @@ final class AdaptiveMergeNodeModel extends LoraLabNodeModel<MergeParams> {
         DataTableSpec spec = table.getDataTableSpec();
         int path = KnimeTables.column(spec, p.pathColumn(), "adapter path");
         int status = p.onlyValid() ? spec.findColumnIndex("status") : -1;
-        int location = p.pathColumn().equals("path") ? spec.findColumnIndex(BankTable.LOCATION) : -1;
+        int location = p.pathColumn().equals("path") ? spec.findColumnIndex(Merge.LOCATION_COLUMN) : -1;
         List<Path> out = new ArrayList<>();
         try (CloseableRowIterator it = table.iterator()) {
             while (it.hasNext()) {

@@ -22,7 +22,7 @@ import org.knime.core.node.port.PortObjectZipInputStream;
 import org.knime.core.node.port.PortObjectZipOutputStream;
 import org.knime.core.node.port.PortType;
 import org.knime.core.node.port.PortTypeRegistry;
-import org.loralab.engine.bank.AdapterReference;
+import org.loralab.engine.jobs.TrainLora;
 import org.loralab.knime.KnimePaths;
 
 /**
@@ -62,7 +62,7 @@ public final class AdapterPortObject extends FileStorePortObject {
             }
             ModelContentRO content = ModelContent.loadFromXML(new NonClosableInputStream.Zip(in));
             try {
-                return new AdapterPortObject(AdapterReference.fromMap(map(content)));
+                return new AdapterPortObject(TrainLora.Adapter.fromMap(map(content)));
             } catch (InvalidSettingsException | IllegalArgumentException e) {
                 throw new IOException("Saved adapter reference is damaged: " + e.getMessage(), e);
             }
@@ -78,16 +78,16 @@ public final class AdapterPortObject extends FileStorePortObject {
     private static final String KEY_KEYS = "keys";
     private static final String KEY_VALUES = "values";
 
-    private AdapterReference reference;
+    private TrainLora.Adapter reference;
 
     /** An adapter that stays in its folder. */
-    public AdapterPortObject(final AdapterReference reference) {
+    public AdapterPortObject(final TrainLora.Adapter reference) {
         super(List.of());
         this.reference = reference;
     }
 
     /** An adapter kept inside the workflow, in {@code store} (a folder written by the engine). */
-    public AdapterPortObject(final AdapterReference reference, final FileStore store) {
+    public AdapterPortObject(final TrainLora.Adapter reference, final FileStore store) {
         super(List.of(store));
         this.reference = reference;
     }
@@ -98,7 +98,7 @@ public final class AdapterPortObject extends FileStorePortObject {
     }
 
     /** The reference as made by the producing node; for the folder to read, use {@link #folder()}. */
-    public AdapterReference getReference() {
+    public TrainLora.Adapter getReference() {
         return isKeptInWorkflow() ? reference.at(getFileStore(0).getFile().toPath()) : reference;
     }
 
@@ -130,7 +130,7 @@ public final class AdapterPortObject extends FileStorePortObject {
 
     @Override
     public JComponent[] getViews() {
-        AdapterReference ref = getReference();
+        TrainLora.Adapter ref = getReference();
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("Adapter folder", ref.adapter().toString() + (isKeptInWorkflow() ? " (kept in the workflow)" : ""));
         if (ref.location() != null && !isKeptInWorkflow()) {

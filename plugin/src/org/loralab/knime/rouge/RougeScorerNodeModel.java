@@ -2,8 +2,6 @@ package org.loralab.knime.rouge;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataTableSpec;
@@ -16,12 +14,8 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
+import org.loralab.engine.jobs.Rouge;
 import org.loralab.engine.params.RougeParams;
-import org.loralab.engine.rouge.RougeTableScorer;
-import org.loralab.engine.rouge.RougeType;
-import org.loralab.engine.rouge.Score;
-import org.loralab.engine.table.TableBuilder;
-import org.loralab.engine.table.Tables;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimeProgress;
 import org.loralab.knime.KnimeTables;
@@ -68,13 +62,11 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeParams> {
     /** The per-row columns the engine appends, in its order. */
     private DataTableSpec appended() {
         List<DataColumnSpec> cols = new ArrayList<>();
-        for (RougeType t : params().types()) {
-            for (Score.Measure m : Score.Measure.values()) {
-                cols.add(new DataColumnSpecCreator(RougeTableScorer.scoreColumn(t, m), DoubleCell.TYPE).createSpec());
-            }
+        for (String c : Rouge.scoreColumns(params())) {
+            cols.add(new DataColumnSpecCreator(c, DoubleCell.TYPE).createSpec());
         }
-        cols.add(new DataColumnSpecCreator(RougeTableScorer.LANGUAGE_COLUMN, StringCell.TYPE).createSpec());
-        cols.add(new DataColumnSpecCreator(RougeTableScorer.ERROR_COLUMN, StringCell.TYPE).createSpec());
+        cols.add(new DataColumnSpecCreator(Rouge.LANGUAGE_COLUMN, StringCell.TYPE).createSpec());
+        cols.add(new DataColumnSpecCreator(Rouge.ERROR_COLUMN, StringCell.TYPE).createSpec());
         return new DataTableSpec(cols.toArray(DataColumnSpec[]::new));
     }
 
@@ -87,26 +79,20 @@ final class RougeScorerNodeModel extends LoraLabNodeModel<RougeParams> {
         List<String> refs = params().referenceColumns();
         String language = params().languageColumnOrNull();
         return EngineCalls.run(() -> {
-            try (BufferAllocator alloc = Tables.newAllocator("rouge-node")) {
-                // Only the columns scored travel to the engine, as strings.
-                TableBuilder b = new TableBuilder(alloc).strings("prediction", strings(table, prediction));
-                List<String> refNames = new ArrayList<>();
-                for (int i = 0; i < refs.size(); i++) {
-                    refNames.add("reference_" + i);
-                    b.strings(refNames.get(i), strings(table, refs.get(i)));
+            RougeParams p = params();
+            checked(() -> p.options()); // bad settings name themselves as settings
+            // only the columns scored travel to the engine, as strings
+            List<List<String>> references = new ArrayList<>();
+            for (String ref : refs) {
+                references.add(strings(table, ref));
+            }
+            try (Rouge.Result r = Rouge.score(p, strings(table, prediction), references,
+                    language == null ? null : strings(table, language), new KnimeProgress(exec))) {
+                if (r.scoredRows() < table.size()) {
+                    setWarningMessage((table.size() - r.scoredRows()) + " of " + table.size()
+                        + " rows could not be scored; see " + Rouge.ERROR_COLUMN + ".");
                 }
-                if (language != null) {
-                    b.strings("language", strings(table, language));
-                }
-                try (VectorSchemaRoot input = b.build();
-                        RougeTableScorer.Result r = new RougeTableScorer(checked(() -> params().options())).score(input, "prediction", refNames,
-                            language == null ? null : "language", alloc, new KnimeProgress(exec))) {
-                    if (r.scoredRows() < table.size()) {
-                        setWarningMessage((table.size() - r.scoredRows()) + " of " + table.size()
-                            + " rows could not be scored; see " + RougeTableScorer.ERROR_COLUMN + ".");
-                    }
-                    return new PortObject[] {KnimeTables.appendArrow(table, r.rows(), exec), KnimeTables.fromArrow(r.summary(), exec)};
-                }
+                return new PortObject[] {KnimeTables.appendArrow(table, r.rows(), exec), KnimeTables.fromArrow(r.summary(), exec)};
             }
         });
     }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
@@ -19,14 +17,8 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
-import org.loralab.engine.progress.ProgressListener;
-import org.loralab.engine.summarize.AdapterTable;
-import org.loralab.engine.summarize.PromptChoice;
+import org.loralab.engine.jobs.Summarize;
 import org.loralab.engine.params.SummarizeParams;
-import org.loralab.engine.summarize.Summarizer;
-import org.loralab.engine.summarize.SummaryResult;
-import org.loralab.engine.summarize.SummarizeTable;
-import org.loralab.engine.table.Tables;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
 import org.loralab.knime.KnimeProgress;
@@ -45,8 +37,8 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
     static final int CHUNK_ROWS = 2048;
 
     static final DataTableSpec APPENDED = new DataTableSpec(
-        new DataColumnSpecCreator(SummarizeTable.SUMMARY, StringCell.TYPE).createSpec(),
-        new DataColumnSpecCreator(SummarizeTable.ERROR, StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator(Summarize.SUMMARY_COLUMN, StringCell.TYPE).createSpec(),
+        new DataColumnSpecCreator(Summarize.ERROR_COLUMN, StringCell.TYPE).createSpec(),
         new DataColumnSpecCreator("prompt_tokens", LongCell.TYPE).createSpec(),
         new DataColumnSpecCreator("truncated_tokens", LongCell.TYPE).createSpec(),
         new DataColumnSpecCreator("generated_tokens", LongCell.TYPE).createSpec());
@@ -85,7 +77,7 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         if (singleAdapter) {
             throw new InvalidSettingsException("Connect either one adapter (first input) or an adapter table (third input), not both.");
         }
-        for (String needed : List.of(AdapterTable.NAME, AdapterTable.PATH)) {
+        for (String needed : List.of(Summarize.ADAPTER_NAME_COLUMN, Summarize.ADAPTER_PATH_COLUMN)) {
             KnimeTables.column(bank, needed, "adapter table's " + needed);
         }
         return KnimeTables.column(docs, col, "adapter");
@@ -113,10 +105,9 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
         int column = KnimeTables.column(table.getDataTableSpec(), p.documentColumn(), "document");
         BufferedDataTable bank = (BufferedDataTable) in[2];
         int adapterColumn = adapterColumn(table.getDataTableSpec(), adapter != null, bank == null ? null : bank.getDataTableSpec());
-        AdapterTable adapters = bank == null ? null : AdapterTable.of(
-            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(AdapterTable.NAME)),
-            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(AdapterTable.PATH)),
-            p.promptFromAdapter());
+        Summarize.Adapters adapters = bank == null ? null : Summarize.Adapters.of(p,
+            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(Summarize.ADAPTER_NAME_COLUMN)),
+            KnimeTables.strings(bank, bank.getDataTableSpec().findColumnIndex(Summarize.ADAPTER_PATH_COLUMN)));
         DataTableSpec inSpec = table.getDataTableSpec();
         BufferedDataContainer out = exec.createDataContainer(new DataTableSpec(inSpec, KnimeTables.uniqueNames(inSpec, APPENDED)));
         reportEngine(p.device().device());
@@ -125,14 +116,12 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
             failed = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(baseSetting);
             Path adapterFolder = adapter == null ? null : adapter.folder();
-            PromptChoice prompt = PromptChoice.resolve(p.prompt().format(), p.promptFromAdapter(), adapterFolder);
-            getLogger().info("prompt: " + prompt.source());
-            try (Summarizer s = Summarizer.open(p.options(base, adapterFolder, prompt.format()), adapters);
-                    BufferAllocator alloc = Tables.newAllocator("summarize-node")) {
+            try (Summarize.Session s = Summarize.open(p, base, adapterFolder, adapters)) {
+                getLogger().info("prompt: " + s.promptSource());
                 if (adapters != null) {
                     getLogger().info("row adapters: " + s.rowAdapters());
                 }
-                return summarizeInChunks(s, table, column, adapterColumn, out, alloc, exec);
+                return summarizeInChunks(s, table, column, adapterColumn, out, exec);
             }
             });
         } finally {
@@ -149,11 +138,15 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
      * Reads, summarizes and writes {@link #CHUNK_ROWS} rows at a time, so that the node holds one
      * chunk of documents, not the table. Returns the number of rows that failed.
      */
-    private long summarizeInChunks(final Summarizer s, final BufferedDataTable table, final int column, final int adapterColumn,
-            final BufferedDataContainer out, final BufferAllocator alloc, final ExecutionContext exec)
+    private long summarizeInChunks(final Summarize.Session s, final BufferedDataTable table, final int column, final int adapterColumn,
+            final BufferedDataContainer out, final ExecutionContext exec)
             throws IOException, InvalidSettingsException {
         KnimeProgress monitor = new KnimeProgress(exec);
-        var generation = checked(() -> params().apply(s.defaults()));
+        SummarizeParams p = params();
+        checked(() -> {
+            s.checkGeneration(p);
+            return null;
+        });
         long failed = 0;
         long first = 0;
         try (CloseableRowIterator it = table.iterator()) {
@@ -163,12 +156,10 @@ final class SummarizeNodeModel extends LoraLabNodeModel<SummarizeParams> {
                     rows.add(it.next());
                 }
                 List<String> docs = rows.stream().map(r -> KnimeTables.text(r, column)).toList();
-                ProgressListener progress = ProgressListener.offset(monitor, first, table.size());
                 List<String> names = adapterColumn < 0 ? null : rows.stream().map(r -> KnimeTables.text(r, adapterColumn)).toList();
-                List<SummaryResult> results = s.summarize(docs, names, generation, progress, first);
-                failed += results.stream().filter(r -> r.error() != null).count();
-                try (VectorSchemaRoot appended = SummarizeTable.resultColumns(results, alloc)) {
-                    KnimeTables.appendChunk(out, rows, appended);
+                try (Summarize.Chunk chunk = s.summarize(docs, names, first, table.size(), monitor)) {
+                    failed += chunk.failed();
+                    KnimeTables.appendChunk(out, rows, chunk.columns());
                 }
                 first += rows.size();
             }

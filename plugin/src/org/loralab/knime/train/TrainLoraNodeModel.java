@@ -16,11 +16,8 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
-import org.loralab.engine.bank.AdapterReference;
-import org.loralab.engine.model.ModelConfig;
+import org.loralab.engine.jobs.TrainLora;
 import org.loralab.engine.params.TrainParams;
-import org.loralab.engine.train.TrainLoraJob;
-import org.loralab.engine.train.TrainingExample;
 import org.loralab.knime.AdapterOutput;
 import org.loralab.knime.EngineCalls;
 import org.loralab.knime.KnimePaths;
@@ -67,26 +64,25 @@ final class TrainLoraNodeModel extends LoraLabNodeModel<TrainParams> {
     @Override
     protected PortObject[] execute(final PortObject[] in, final ExecutionContext exec) throws Exception {
         TrainParams p = params();
-        List<TrainingExample> train = KnimeTables.examples((BufferedDataTable) in[0], p.documentColumn(), p.summaryColumn(), "training");
-        List<TrainingExample> validation = in[1] == null ? List.of() : KnimeTables.examples((BufferedDataTable) in[1],
+        TrainLora.Rows train = KnimeTables.examples((BufferedDataTable) in[0], p.documentColumn(), p.summaryColumn(), "training");
+        TrainLora.Rows validation = in[1] == null ? TrainLora.Rows.none() : KnimeTables.examples((BufferedDataTable) in[1],
             p.documentColumn(), p.summaryColumn(), "validation");
         AdapterOutput output = AdapterOutput.create(p.output().folder(), p.output().keepInWorkflow(), exec);
         Path init = in[2] == null ? null : ((AdapterPortObject) in[2]).folder();
         Path checkpoint = p.checkpointFolder().isBlank() ? null : KnimePaths.local(p.checkpointFolder(), "checkpoint folder");
         KnimeProgress progress = new KnimeProgress(exec);
         reportEngine(p.device().device());
-        AdapterReference ref = EngineCalls.run(() -> {
+        TrainLora.Result r = EngineCalls.run(() -> {
             Path base = KnimePaths.baseModel(p.baseModel());
-            TrainLoraJob.Result r = TrainLoraJob.run(p.spec(base, init, output.folder(), output.overwrite(p.output().overwrite()), checkpoint),
-                train, validation, progress);
-            if (r.droppedDocumentTokens() > 0) {
-                setWarningMessage(r.droppedDocumentTokens() + " document tokens were cut to fit the maximum length of "
-                    + p.maxLength() + " tokens.");
-            }
-            return AdapterReference.read(r.adapter(), output.location(), p.baseModel(), ModelConfig.load(base));
+            return TrainLora.run(p, base, init, output.folder(), output.overwrite(p.output().overwrite()), checkpoint,
+                output.location(), train, validation, progress);
         });
+        if (r.droppedDocumentTokens() > 0) {
+            setWarningMessage(r.droppedDocumentTokens() + " document tokens were cut to fit the maximum length of "
+                + p.maxLength() + " tokens.");
+        }
         reportModelOrigin();
-        return new PortObject[] {output.portObject(ref), history(progress.epochs(), exec)};
+        return new PortObject[] {output.portObject(r.reference()), history(progress.epochs(), exec)};
     }
 
     private static BufferedDataTable history(final List<KnimeProgress.Epoch> epochs, final ExecutionContext exec) {
