@@ -1,34 +1,33 @@
 package org.loralab.spark;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
-import org.loralab.engine.rouge.JapaneseRougeTokenizer;
-import org.loralab.engine.rouge.Language;
+import java.util.HashMap;
+import org.loralab.engine.params.RougeParams;
 import org.loralab.engine.rouge.RougeOptions;
-import org.loralab.engine.rouge.RougeType;
 
-/** The settings of a Spark ROUGE job, as the {@code rouge} command takes them (its defaults too). */
+/**
+ * The settings of a Spark ROUGE job: the node's parameters as {@link RougeParams}' saved values
+ * (absent keys take the schema's defaults), plus the row-number column Spark adds.
+ */
 public final class RougeJob implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    public String predictionColumn = "summary";
     /** Column of unique whole row numbers (seeds, errors, bootstrap order); null: each row's position in the input. */
     public String rowColumn;
-    public ArrayList<String> referenceColumns = new ArrayList<>(List.of("reference"));
-    public String language = "en";
-    public String languageColumn;
-    public String japanese = "morpheme";
-    public boolean stemmer = true;
-    public ArrayList<String> types = new ArrayList<>(List.of("rouge1", "rouge2", "rougeL", "rougeLsum"));
-    public int bootstrap = 1000;
-    public double confidence = 0.95;
-    public long seed = 42;
+    /** {@link RougeParams} as saved values (key to value). */
+    public HashMap<String, Object> params = new HashMap<>();
+
+    private transient RougeParams parsed;
+
+    RougeParams params() {
+        if (parsed == null) {
+            parsed = RougeParams.SCHEMA.fromValues(params);
+        }
+        return parsed;
+    }
 
     RougeOptions options() {
-        return RougeOptions.defaults().withTypes(types.stream().map(RougeType::parse).toList()).withStemmer(stemmer)
-                .withLanguage(Language.parse(language)).withJapaneseMode(JapaneseRougeTokenizer.Mode.parse(japanese))
-                .withBootstrap(bootstrap, confidence, seed);
+        return params().options();
     }
 }

@@ -41,8 +41,8 @@ final class SparkBench implements Callable<Integer> {
         }
         SummarizeJob job = new SummarizeJob();
         job.model = dir.toAbsolutePath().toString();
-        job.maxNewTokens = maxNewTokens;
-        job.batch = batch;
+        job.params.put("max_new_tokens", maxNewTokens);
+        job.params.put("batch_size", batch);
         List<Row> docs = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             docs.add(RowFactory.create(document(i)));

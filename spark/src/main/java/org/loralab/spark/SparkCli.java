@@ -3,14 +3,23 @@ package org.loralab.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.loralab.engine.cli.PromptArgs;
+import org.loralab.engine.cli.SchemaOptions;
 import org.loralab.engine.model.EngineSetup;
+import org.loralab.engine.params.RougeParams;
+import org.loralab.engine.params.SummarizeParams;
+import org.loralab.engine.rouge.RougeType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code spark-submit --class org.loralab.spark.SparkCli loralab-spark.jar summarize|rouge ...}, or
@@ -71,33 +80,30 @@ public final class SparkCli implements Runnable {
         }
     }
 
-    @Command(name = "summarize", mixinStandardHelpOptions = true, description = "Summarize a table of documents on Spark.")
+    @Command(name = "summarize", mixinStandardHelpOptions = true, description = "Summarize a table of documents on Spark.",
+            modelTransformer = Summarize.Options.class)
     static final class Summarize implements Callable<Integer> {
+
+        /**
+         * The node's parameters as the CLI's summarize takes them, but for the schema's --adapter-col (a row's adapter by
+         * its name in a bank, with --adapters): here --adapter-col names each row's adapter folder, as no bank is read.
+         */
+        static final class Options implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return SchemaOptions.addTo(spec, SummarizeParams.SCHEMA, p -> !p.key().equals("adapter_column"));
+            }
+        }
+
+        @Spec CommandSpec spec;
         @CommandLine.Mixin SparkArgs sparkArgs;
+        @CommandLine.Mixin PromptArgs prompt;
         @Option(names = {"-m", "--model"}, required = true, description = "base model folder, at the same path on every executor") Path model;
         @Option(names = "--adapter", description = "adapter folder (none: the base model alone), at the same path on every executor") Path adapter;
         @Option(names = "--adapter-col", description = "column naming each row's adapter folder; blank cells take --adapter") String adapterCol;
-        @Option(names = "--merge", description = "merge the adapter into the weights first (faster)") boolean merge;
         @Option(names = "--data", required = true, description = "table of documents (Parquet file or folder, .arrow, .csv, .jsonl)") String data;
-        @Option(names = "--document-col", defaultValue = "document", description = "column with the documents") String documentCol;
         @Option(names = "--out", required = true, description = "output table (Parquet folder or .parquet, .arrow, .csv, .jsonl)") String out;
-        @Option(names = "--max-input-tokens", defaultValue = "1024", description = "prompt tokens per row (longer documents are truncated)") int maxInput;
-        @Option(names = "--batch", defaultValue = "8", description = "documents decoded together") int batch;
         @Option(names = "--chunk-rows", defaultValue = "2048", description = "rows of a partition summarized at a time") int chunkRows;
-        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N, on each executor") String device;
-        @Option(names = "--dtype", defaultValue = "auto", description = "auto, float32, bfloat16 or float16") String dtype;
-        @Option(names = "--max-new-tokens", description = "tokens to generate (default: generation_config.json, else 128)") Integer maxNewTokens;
-        @Option(names = "--sample", description = "sample instead of greedy decoding") boolean sample;
-        @Option(names = "--temperature", description = "sampling temperature") Double temperature;
-        @Option(names = "--top-k", description = "keep the k most likely tokens when sampling") Integer topK;
-        @Option(names = "--top-p", description = "keep the smallest set of tokens whose probability reaches p") Double topP;
-        @Option(names = "--repetition-penalty", description = "penalty on tokens already present (1: off)") Double repetitionPenalty;
-        @Option(names = "--seed", defaultValue = "42", description = "random seed for sampling; each row samples from the stream of its row number") long seed;
-        @Option(names = "--beams", description = "beam search with this many beams") Integer beams;
-        @Option(names = "--template", description = "prompt with {document}; default the adapter's recorded template, else the engine's") String template;
-        @Option(names = "--language-hint", description = "substituted for {language}") String languageHint;
-        @Option(names = "--chat", negatable = true, description = "wrap the prompt in the model's chat template") Boolean chat;
-        @Option(names = "--chat-template-arg", paramLabel = "NAME=VALUE", description = "a variable for the chat template (repeatable)") List<String> templateArgs;
 
         SummarizeJob job() {
             SummarizeJob j = new SummarizeJob();
@@ -105,26 +111,18 @@ public final class SparkCli implements Runnable {
             j.model = model.toString();
             j.adapter = adapter == null ? null : adapter.toString();
             j.adapterColumn = adapterCol;
-            j.merge = merge;
-            j.documentColumn = documentCol;
             j.rowColumn = sparkArgs.rowCol;
-            j.maxInputTokens = maxInput;
-            j.batch = batch;
             j.chunkRows = chunkRows;
-            j.device = device;
-            j.dtype = dtype;
-            j.template = template == null ? null : template.replace("\\n", "\n"); // as the CLI unescapes it
-            j.languageHint = languageHint;
-            j.chat = chat;
-            j.templateArgs = templateArgs == null ? null : new ArrayList<>(templateArgs);
-            j.maxNewTokens = maxNewTokens;
-            j.sample = sample;
-            j.temperature = temperature;
-            j.topK = topK;
-            j.topP = topP;
-            j.repetitionPenalty = repetitionPenalty;
-            j.beams = beams;
-            j.seed = seed;
+            Map<String, Object> values = SummarizeParams.SCHEMA.values(SchemaOptions.read(spec, SummarizeParams.SCHEMA));
+            // a prompt option not typed is left out: the adapter's recorded prompt applies, as in the CLI
+            for (String key : List.of("prompt_template", "prompt_language", "prompt_chat")) {
+                if (!prompt.given(key)) {
+                    values.remove(key);
+                }
+            }
+            j.params.putAll(values);
+            List<String> args = prompt.templateArgsAsGiven();
+            j.templateArgs = args == null ? null : new ArrayList<>(args);
             return j;
         }
 
@@ -138,43 +136,42 @@ public final class SparkCli implements Runnable {
             Dataset<Row> result = SparkSummarize.summarize(input, job, metrics);
             SparkTables.write(result, out);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("wrote %s in %.1f s (%d partitions, %d model loads, %.1f s loading)%n", out, seconds,
+            System.out.printf("wrote %s in %.1f s: %d summaries, %d rows with errors (%d partitions, %d model loads, %.1f s loading)%n",
+                    out, seconds, metrics.rows().value() - metrics.failedRows().value(), metrics.failedRows().value(),
                     metrics.partitions().value(), metrics.modelLoads().value(), metrics.modelLoadNanos().value() / 1e9);
-            return 0;
+            return metrics.everyRowFailed() ? 1 : 0; // as the CLI's summarize
         }
     }
 
-    @Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE on Spark.")
+    @Command(name = "rouge", mixinStandardHelpOptions = true, description = "Score predictions against references with ROUGE on Spark.",
+            modelTransformer = Rouge.Options.class)
     static final class Rouge implements Callable<Integer> {
+
+        /** The node's parameters as the CLI's rouge takes them. */
+        static final class Options implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return SchemaOptions.addTo(spec, RougeParams.SCHEMA);
+            }
+        }
+
+        @Spec CommandSpec spec;
         @CommandLine.Mixin SparkArgs sparkArgs;
         @Option(names = "--data", required = true, description = "table with predictions and references (Parquet, .arrow, .csv, .jsonl)") String data;
-        @Option(names = "--prediction-col", defaultValue = "summary", description = "column with the generated summaries") String predictionCol;
-        @Option(names = "--reference-col", defaultValue = "reference", split = ",", description = "one or more, comma-separated") List<String> referenceCols;
-        @Option(names = "--language", defaultValue = "en", description = "en, ja, or detect (by script, per row)") String language;
-        @Option(names = "--language-col", description = "per-row language column") String languageCol;
-        @Option(names = "--japanese", defaultValue = "morpheme", description = "morpheme (Kuromoji) or character") String japanese;
-        @Option(names = "--no-stemmer", description = "do not Porter-stem English tokens") boolean noStemmer;
-        @Option(names = "--types", defaultValue = "rouge1,rouge2,rougeL,rougeLsum", split = ",", description = "ROUGE types, comma-separated") List<String> types;
-        @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the intervals") int bootstrap;
-        @Option(names = "--confidence", defaultValue = "0.95", description = "confidence level of the intervals") double confidence;
-        @Option(names = "--seed", defaultValue = "42", description = "seed of the bootstrap") long seed;
+        @Option(names = "--types", split = ",", description = "ROUGE types, comma-separated (default: all four: rouge1, rouge2, rougeL, rougeLsum)")
+        List<String> types;
         @Option(names = "--out", required = true, description = "the input table with the per-row scores appended") String out;
         @Option(names = "--summary", description = "summary table (mean and interval per type and measure)") String summary;
 
         @Override
         public Integer call() throws Exception {
+            RougeParams p = SchemaOptions.read(spec, RougeParams.SCHEMA);
+            if (types != null) {
+                p = p.withTypes(types.stream().map(RougeType::parse).toList());
+            }
             RougeJob job = new RougeJob();
-            job.predictionColumn = predictionCol;
             job.rowColumn = sparkArgs.rowCol;
-            job.referenceColumns = new ArrayList<>(referenceCols);
-            job.language = language;
-            job.languageColumn = languageCol;
-            job.japanese = japanese;
-            job.stemmer = !noStemmer;
-            job.types = new ArrayList<>(types);
-            job.bootstrap = bootstrap;
-            job.confidence = confidence;
-            job.seed = seed;
+            job.params.putAll(RougeParams.SCHEMA.values(p));
             SparkSession spark = sparkArgs.session("loralab rouge");
             SparkRouge.Result r = SparkRouge.score(sparkArgs.read(spark, data), job);
             if (r.scoredRows() == 0) {

@@ -19,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.loralab.engine.params.RougeParams;
 import org.loralab.engine.rouge.RougeOptions;
 import org.loralab.engine.rouge.RougeTableScorer;
 import org.loralab.engine.rouge.RougeType;
@@ -48,13 +49,14 @@ public final class SparkRouge {
 
     public static Result score(Dataset<Row> input, RougeJob job) {
         RougeOptions options = job.options();
-        if (job.referenceColumns.isEmpty()) {
+        RougeParams p = job.params();
+        if (p.referenceColumns().isEmpty()) {
             throw new IllegalArgumentException("choose at least one reference column");
         }
         StructType in = input.schema();
-        int prediction = SparkSummarize.stringColumn(in, job.predictionColumn);
-        int[] refs = job.referenceColumns.stream().mapToInt(c -> SparkSummarize.stringColumn(in, c)).toArray();
-        int language = job.languageColumn == null ? -1 : SparkSummarize.stringColumn(in, job.languageColumn);
+        int prediction = SparkSummarize.stringColumn(in, p.predictionColumn());
+        int[] refs = p.referenceColumns().stream().mapToInt(c -> SparkSummarize.stringColumn(in, c)).toArray();
+        int language = p.languageColumnOrNull() == null ? -1 : SparkSummarize.stringColumn(in, p.languageColumnOrNull());
         StructType schema = outputSchema(in, options).add(ROW, DataTypes.LongType, false);
         JavaRDD<Row> scored = RowNumbers.of(input, job.rowColumn).mapPartitions(new Partition(job, prediction, refs, language))
                 .persist(StorageLevel.MEMORY_AND_DISK());

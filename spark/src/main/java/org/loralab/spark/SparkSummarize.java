@@ -36,11 +36,20 @@ import scala.Tuple2;
 public final class SparkSummarize {
 
     /** Figures a job collects across executors (for the benchmark and the log). */
-    public record Metrics(LongAccumulator modelLoadNanos, LongAccumulator modelLoads, LongAccumulator partitions) implements java.io.Serializable {
+    public record Metrics(LongAccumulator modelLoadNanos, LongAccumulator modelLoads, LongAccumulator partitions, LongAccumulator rows,
+            LongAccumulator failedRows) implements java.io.Serializable {
         public static Metrics register(SparkSession spark) {
             var sc = spark.sparkContext();
             return new Metrics(sc.longAccumulator("loralab model load ns"), sc.longAccumulator("loralab model loads"),
-                    sc.longAccumulator("loralab partitions"));
+                    sc.longAccumulator("loralab partitions"), sc.longAccumulator("loralab rows"), sc.longAccumulator("loralab failed rows"));
+        }
+
+        /**
+         * Whether every row failed, as the CLI's summarize exits 1 then. Counted by the one action that writes the result
+         * (a result stage: Spark applies each partition's updates once, a failed attempt's not at all).
+         */
+        public boolean everyRowFailed() {
+            return rows.value() > 0 && failedRows.value().longValue() == rows.value().longValue();
         }
     }
 
@@ -55,7 +64,7 @@ public final class SparkSummarize {
     public static Dataset<Row> summarize(Dataset<Row> input, SummarizeJob job, Metrics metrics) {
         job.validate();
         StructType in = input.schema();
-        int doc = stringColumn(in, job.documentColumn);
+        int doc = stringColumn(in, job.params().documentColumn());
         int adapter = job.adapterColumn == null ? -1 : stringColumn(in, job.adapterColumn);
         JavaRDD<Row> out = RowNumbers.of(input, job.rowColumn).mapPartitions(new Partition(job, doc, adapter, metrics));
         return input.sparkSession().createDataFrame(out, outputSchema(in));
@@ -153,6 +162,12 @@ public final class SparkSummarize {
                     values[c] = r.get(c);
                 }
                 SummaryResult s = results[i];
+                if (metrics != null) {
+                    metrics.rows().add(1);
+                    if (s.error() != null) {
+                        metrics.failedRows().add(1);
+                    }
+                }
                 values[r.size()] = s.summary();
                 values[r.size() + 1] = s.error();
                 values[r.size() + 2] = (long) s.promptTokens();

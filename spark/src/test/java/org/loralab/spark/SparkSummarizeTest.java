@@ -141,6 +141,18 @@ class SparkSummarizeTest {
         }
     }
 
+    @Test
+    void everyRowFailedExitsOneAsTheCli() throws Exception {
+        Path blank = Files.writeString(dir.resolve("blank.csv"), "id,document\n0,\n1,\"  \"\n2,\n");
+        List<String> args = new ArrayList<>(List.of("summarize", "-m", model.toString(), "--data", blank.toString(), "--out",
+                dir.resolve("blank-cli.csv").toString()));
+        args.addAll(List.of(GENERATION));
+        assertEquals(1, new CommandLine(new LoraLabCli()).execute(args.toArray(String[]::new)));
+        Path out = dir.resolve("blank-spark.csv");
+        assertEquals(1, spark("-m", model.toString(), "--data", blank.toString(), "--out", out.toString(), "--partitions", "2"));
+        assertEquals(Files.readString(dir.resolve("blank-cli.csv")), Files.readString(out));
+    }
+
     static final AtomicInteger KILLED = new AtomicInteger();
 
     @Test
@@ -151,12 +163,8 @@ class SparkSummarizeTest {
                 ? dieAfter(it, 40) : it, true);
         SummarizeJob job = new SummarizeJob();
         job.model = model.toString();
-        job.sample = true;
-        job.temperature = 1.5;
-        job.seed = 5;
-        job.maxNewTokens = 6;
-        job.maxInputTokens = 64;
-        job.template = "{document}\nSummary:";
+        job.with(java.util.Map.of("sample", true, "temperature", 1.5, "seed", 5L, "max_new_tokens", 6, "max_input_tokens", 64,
+                "prompt_template", "{document}\nSummary:"));
         job.chunkRows = 16;
         int killedBefore = KILLED.get();
         SparkSummarize.Metrics metrics = SparkSummarize.Metrics.register(LocalSpark.get());

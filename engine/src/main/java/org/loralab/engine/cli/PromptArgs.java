@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 /**
  * What only the command line adds to the prompt parameters (the schema's --template, --language-hint
  * and --chat): chat-template arguments, and summarize's rule that what is not given comes from the adapter.
+ * Public as a mixin for Spark's summarize, which resolves the prompt per adapter on the executors.
  */
-final class PromptArgs {
+public final class PromptArgs {
 
     static final ParamSchema<PromptParams> SCHEMA = ParamSchema.of(PromptParams.class);
 
@@ -28,6 +29,11 @@ final class PromptArgs {
             description = "a variable for the chat template, as apply_chat_template's keyword arguments, e.g."
                     + " enable_thinking=false (repeatable; JSON literals such as true, 3 or \"x\" are values, other text a string)")
     List<String> templateArgs;
+
+    /** The --chat-template-arg values as typed (null: none). */
+    public List<String> templateArgsAsGiven() {
+        return templateArgs;
+    }
 
     Map<String, Object> templateArgs() {
         return TemplateArgs.parse(templateArgs);
@@ -47,7 +53,7 @@ final class PromptArgs {
     }
 
     /** Whether a prompt option was typed (summarize: else the adapter's recorded one applies). */
-    boolean given(String key) {
+    public boolean given(String key) {
         return SchemaOptions.given(command, SCHEMA, key);
     }
 }

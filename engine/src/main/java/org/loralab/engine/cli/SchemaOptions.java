@@ -10,19 +10,20 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A node's parameters as picocli options, made from its {@link ParamSchema}: the names, help text
- * and default are the schema's, so a command declares only its file arguments.
+ * and default are the schema's, so a command declares only its file arguments. Public for the
+ * commands of other modules (Spark's) that take the same node options.
  */
-final class SchemaOptions {
+public final class SchemaOptions {
 
     private SchemaOptions() {
     }
 
     /** Adds every CLI parameter of the schema to the command. */
-    static CommandSpec addTo(CommandSpec command, ParamSchema<?> schema) {
+    public static CommandSpec addTo(CommandSpec command, ParamSchema<?> schema) {
         return addTo(command, schema, p -> true);
     }
 
-    static CommandSpec addTo(CommandSpec command, ParamSchema<?> schema, Predicate<ParamSpec> which) {
+    public static CommandSpec addTo(CommandSpec command, ParamSchema<?> schema, Predicate<ParamSpec> which) {
         for (ParamSpec p : schema.params()) {
             if (p.isCliOption() && which.test(p)) {
                 command.addOption(option(p));
@@ -64,7 +65,7 @@ final class SchemaOptions {
     }
 
     /** The record of the parsed command line; options not given take their defaults. */
-    static <R extends Record> R read(CommandSpec command, ParamSchema<R> schema) {
+    public static <R extends Record> R read(CommandSpec command, ParamSchema<R> schema) {
         Map<String, Object> values = new HashMap<>();
         for (ParamSpec p : schema.params()) {
             if (!p.isCliOption()) {
@@ -86,7 +87,7 @@ final class SchemaOptions {
     }
 
     /** Whether the parameter was typed on the command line (not its default). */
-    static boolean given(CommandSpec command, ParamSchema<?> schema, String key) {
+    public static boolean given(CommandSpec command, ParamSchema<?> schema, String key) {
         OptionSpec option = command.findOption(schema.param(key).cli().get(0));
         return command.commandLine().getParseResult().hasMatchedOption(option);
     }
