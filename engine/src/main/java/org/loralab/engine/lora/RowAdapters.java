@@ -22,8 +22,8 @@ public final class RowAdapters implements AutoCloseable {
     /** How a layer applies the rows' updates; see {@link MixedLoraModule}. */
     public enum Mode { GROUPED, PADDED }
 
-    /** The mode used unless one is given: the faster in {@code bench row-adapters} (see README). */
-    public static final Mode DEFAULT_MODE = Mode.GROUPED;
+    /** The mode used unless one is given: the faster in {@code bench row-adapters} on the demo and a real shape (see README). */
+    public static final Mode DEFAULT_MODE = Mode.PADDED;
 
     private final List<String> names;
     private final List<LoraAdapter> adapters;
