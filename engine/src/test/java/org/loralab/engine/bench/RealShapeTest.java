@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralab.engine.ExternalTool;
 import org.loralab.engine.model.Architecture;
 import org.loralab.engine.model.ModelConfig;
 
@@ -52,7 +52,7 @@ class RealShapeTest {
     /** The Python writer's checkpoint: config.json byte for byte, and as many bf16 elements as the shape has parameters. */
     @Test
     void writerWritesTheConfigAndEveryParameter(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "Debian's python3 with torch is not installed");
+        ExternalTool.require(Files.isExecutable(PYTHON), "Debian's python3 is not installed");
         Path script = dir.resolve("real_shapes.py");
         try (InputStream in = RealShape.class.getResourceAsStream("real/real_shapes.py")) {
             Files.write(script, in.readAllBytes());
@@ -62,7 +62,7 @@ class RealShapeTest {
         Path out = dir.resolve("model");
         ChildJob.Result r = ChildJob.run(List.of(PYTHON.toString(), script.toString(), "write", "--config", config.toString(),
                 "--out", out.toString()), Map.of(), dir.resolve("log"), 4L << 20, 300);
-        Assumptions.assumeFalse(r.output().contains("No module named 'torch'"), "python3 has no torch");
+        ExternalTool.require(!r.output().contains("No module named 'torch'"), "python3 has no torch (Debian: python3-torch)");
         assertTrue(r.ok(), r.output());
         assertEquals(RealShape.TINY.configText(), Files.readString(out.resolve("config.json")));
         long params = RealShape.parameterCount(ModelConfig.load(out));
@@ -78,7 +78,7 @@ class RealShapeTest {
 
     @Test
     void memoryGuardKillsAJobPastTheLimit(@TempDir Path dir) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON));
+        ExternalTool.require(Files.isExecutable(PYTHON), "Debian's python3 is not installed");
         // 400 MB touched, then a long sleep: killed well before the sleep ends
         ChildJob.Result r = ChildJob.run(List.of(PYTHON.toString(), "-c",
                 "import time; b = bytearray(400 * 1024 * 1024); time.sleep(60)"), Map.of(), dir.resolve("log"), 200L * 1024, 120);
@@ -88,7 +88,7 @@ class RealShapeTest {
 
     @Test
     void aJobWithinTheLimitReportsItsPeak(@TempDir Path dir) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON));
+        ExternalTool.require(Files.isExecutable(PYTHON), "Debian's python3 is not installed");
         ChildJob.Result r = ChildJob.run(List.of(PYTHON.toString(), "-c",
                 "b = bytearray(300 * 1024 * 1024); del b; print('done')"), Map.of(), dir.resolve("log"), 4L << 20, 120);
         assertTrue(r.ok(), r.failure());

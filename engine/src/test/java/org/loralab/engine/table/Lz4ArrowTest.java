@@ -17,9 +17,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralab.engine.ExternalTool;
 
 /** LZ4-compressed Arrow/Feather files, pyarrow's default, are read. */
 class Lz4ArrowTest {
@@ -30,7 +30,7 @@ class Lz4ArrowTest {
     /** Frames made by the reference lz4 tool (compressed blocks, matches, long runs) decode exactly. */
     @Test
     void framesFromTheReferenceToolDecodeExactly() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/lz4")), "the lz4 tool is not installed");
+        ExternalTool.require(Files.isExecutable(Path.of("/usr/bin/lz4")), "the lz4 tool is not installed");
         Random rnd = new Random(4);
         for (int round = 0; round < 6; round++) {
             ByteArrayOutputStream data = new ByteArrayOutputStream();
