@@ -27,7 +27,8 @@ public record SummarizeParams(
         String adapterColumn,
         @Param(key = "merge_adapter", cli = "--merge", label = "Merge the adapter into the weights first (faster)", tab = MODEL,
                 value = "false", help = "Adds the adapter into the base weights once instead of at every step (not for LoRA-TRF "
-                        + "adapters).")
+                        + "adapters). A base model shared through the model cache (KNIME's default) is never changed: there the "
+                        + "adapter is attached unmerged instead (same summaries up to float rounding, about 10 % slower).")
         boolean mergeAdapter,
         @Param(key = "max_input_tokens", cli = "--max-input-tokens", label = "Maximum prompt tokens", tab = MODEL, value = "1024",
                 min = 8, max = 1 << 20, step = 64, help = "Longer documents are shortened; the template never is.")
@@ -37,7 +38,8 @@ public record SummarizeParams(
         int batchSize,
         @Param(key = "dtype", cli = "--dtype", label = "Compute type", tab = MODEL, value = "auto",
                 choices = {"auto", "float32", "bfloat16", "float16"},
-                help = "auto (the checkpoint's type on a GPU, float32 on the CPU), float32, bfloat16 or float16.")
+                help = "auto (the checkpoint's type on a GPU; on the CPU a bf16 checkpoint stays bf16 where the CPU has AVX512-BF16 or "
+                        + "AMX, float32 otherwise and in reproducible mode), float32, bfloat16 or float16.")
         String dtype,
         @Nested(tab = MODEL) DeviceParams device,
 
