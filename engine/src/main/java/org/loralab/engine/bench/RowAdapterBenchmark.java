@@ -17,6 +17,7 @@ import org.loralab.engine.lora.LoraModule;
 import org.loralab.engine.lora.RowAdapters;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
+import org.loralab.engine.model.PyTorchInternals;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
@@ -70,7 +71,7 @@ public final class RowAdapterBenchmark {
                 new ModelOptions("cpu", "auto"));
         System.out.printf(Locale.ROOT, "Per-row adapters on %s: %d rows over 4 adapters (ranks 8/16/4/8, all-linear and attention-only),"
                 + " batch %d, %d-word documents, %d new tokens each, greedy, %d libtorch threads; best of %d%n", label, rows, batch,
-                promptWords, newTokens, ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeats);
+                promptWords, newTokens, PyTorchInternals.numThreads(), repeats);
         // Repeats interleave the ways (model reloaded each time, one copy at a time), so a busy machine's drift hits all alike.
         Map<RowAdapters.Mode, double[]> best = new LinkedHashMap<>();
         for (int rep = 0; rep < repeats; rep++) {
