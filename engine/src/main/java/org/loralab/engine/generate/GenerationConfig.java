@@ -117,15 +117,22 @@ public final class GenerationConfig {
         return id;
     }
 
+    /** Bounds of the temperature and the repetition penalty, by which scores are divided. */
+    static final double MIN_DIVISOR = 1e-4;
+    static final double MAX_DIVISOR = 1e4;
+
     /** Checks the settings together; called before generating. */
     public void validate() {
         check(maxNewTokens >= 0, "max new tokens must be >= 0, got " + maxNewTokens);
-        check(temperature > 0, "temperature must be > 0, got " + temperature);
+        // Scores are divided by both: below 1e-4 a logit of ~100 can overflow float32 (a summary of garbage, not an error).
+        check(temperature >= MIN_DIVISOR && temperature <= MAX_DIVISOR,
+                "temperature must lie in [" + MIN_DIVISOR + ", " + MAX_DIVISOR + "], got " + temperature);
         check(topK >= 0, "top-k must be >= 0 (0 turns it off), got " + topK);
         check(topP > 0 && topP <= 1, "top-p must be in (0, 1], got " + topP);
         check(numBeams >= 1, "number of beams must be >= 1, got " + numBeams);
-        // transformers' RepetitionPenaltyLogitsProcessor: a strictly positive float
-        check(repetitionPenalty > 0, "repetition penalty must be > 0 (1 turns it off), got " + repetitionPenalty);
+        // transformers' RepetitionPenaltyLogitsProcessor takes any positive float; bounded as the temperature is
+        check(repetitionPenalty >= MIN_DIVISOR && repetitionPenalty <= MAX_DIVISOR, "repetition penalty must lie in ["
+                + MIN_DIVISOR + ", " + MAX_DIVISOR + "] (1 turns it off), got " + repetitionPenalty);
         check(!(doSample && numBeams > 1), "beam search with sampling is not supported: use one or the other");
     }
 

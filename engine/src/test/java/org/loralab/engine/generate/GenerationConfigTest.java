@@ -82,6 +82,18 @@ class GenerationConfigTest {
         assertTrue(nan.getMessage().contains("generation_config.json"), nan.getMessage());
     }
 
+    /** A tiny temperature or penalty divides the scores into infinity: refused before generating, naming the setting. */
+    @Test
+    void divisorsOfTheScoresAreBounded() {
+        GenerationConfig ok = GenerationConfig.greedy().temperature(1e-4).repetitionPenalty(1e4);
+        ok.validate();
+        for (GenerationConfig g : List.of(GenerationConfig.greedy().repetitionPenalty(1e-308),
+                GenerationConfig.greedy().repetitionPenalty(1e5), GenerationConfig.greedy().temperature(1e-308))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::validate);
+            assertTrue(e.getMessage().contains("repetition penalty") || e.getMessage().contains("temperature"), e.getMessage());
+        }
+    }
+
     @Test
     void stopTokensAreGenerationConfigsElseModelConfigsElseTheTokenizers() {
         assertEquals(List.of(7L, 8L), TextGenerator.stopTokens(List.of(7L, 8L, 7L), List.of(1L), List.of(2L)));
