@@ -42,14 +42,12 @@ final class RougeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputTargets.requireNotInput(out, "--out", data, summary);
+        OutputTargets.requireNotInput(out, "--out", data);
         OutputTargets.requireNotInput(summary, "--summary", data);
+        OutputTargets.requireDistinct(out, "--out", summary, "--summary");
         AtomicFiles.requireWritable(out);
         if (summary != null) {
             AtomicFiles.requireWritable(summary);
-        }
-        if (summary != null && summary.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--summary " + summary + " is the same file as --out; name two files");
         }
         RougeParams p = SchemaOptions.read(spec, RougeParams.SCHEMA);
         if (types != null) {

@@ -38,6 +38,14 @@ public final class OutputTargets {
         }
     }
 
+    /** Two outputs of one command must be two files (also through links or ".."). */
+    public static void requireDistinct(Path first, String firstOption, Path second, String secondOption) throws IOException {
+        if (first != null && second != null && canonical(first).equals(canonical(second))) {
+            throw new IllegalArgumentException(secondOption + " " + second + " is the same file as " + firstOption + " " + first
+                    + "; name two files");
+        }
+    }
+
     /** The real path of the longest existing prefix plus the rest, so links and ".." compare correctly. */
     static Path canonical(Path p) throws IOException {
         Path abs = p.toAbsolutePath().normalize();

@@ -39,6 +39,18 @@ class OverwriteSafetyTest {
         }
     }
 
+    /** ROUGE's two outputs: one file named twice (here through a link) is refused as such, not called an input. */
+    @Test
+    void rougesTwoOutputsMustBeTwoFiles() throws Exception {
+        Path data = dir.resolve("pred.csv");
+        Files.writeString(data, "prediction,reference\nRain.,Rain.\n");
+        Path sub = Files.createDirectories(dir.resolve("out"));
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), sub);
+        assertEquals(1, run("rouge", "--data", data.toString(), "--out", sub.resolve("s.csv").toString(),
+                "--summary", alias.resolve("s.csv").toString()));
+        assertTrue(err.toString().contains("is the same file as --out") && !err.toString().contains("input"), err.toString());
+    }
+
     @Test
     void overwriteNeverDestroysInputsOrForeignFolders() throws Exception {
         Path model = new TinyCheckpoint().seed(3).write(dir.resolve("model"));
