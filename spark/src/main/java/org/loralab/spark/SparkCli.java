@@ -1,5 +1,6 @@
 package org.loralab.spark;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.loralab.engine.cli.PromptArgs;
 import org.loralab.engine.cli.SchemaOptions;
+import org.loralab.engine.io.OutputTargets;
 import org.loralab.engine.model.EngineSetup;
 import org.loralab.engine.params.RougeParams;
 import org.loralab.engine.params.SummarizeParams;
@@ -49,6 +51,21 @@ public final class SparkCli implements Runnable {
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * As the CLI: an output may not be an input or a folder holding one. Only local paths are compared (a URL is for
+     * Spark's file system to resolve; Spark itself refuses to overwrite a Parquet path it reads from).
+     */
+    static void requireNotInput(String output, String option, Object... inputs) throws IOException {
+        if (output == null || output.contains("://")) {
+            return;
+        }
+        for (Object in : inputs) {
+            if (in != null && !in.toString().contains("://")) {
+                OutputTargets.requireNotInput(Path.of(output), option, Path.of(in.toString()));
+            }
+        }
     }
 
     /** Options of both jobs: where Spark runs and how the input is cut. */
@@ -128,6 +145,7 @@ public final class SparkCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            requireNotInput(out, "--out", data, model, adapter);
             SummarizeJob job = job();
             SparkSession spark = sparkArgs.session("loralab summarize");
             Dataset<Row> input = sparkArgs.read(spark, data);
@@ -165,6 +183,11 @@ public final class SparkCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            requireNotInput(out, "--out", data);
+            requireNotInput(summary, "--summary", data);
+            if (summary != null && !summary.contains("://") && !out.contains("://")) {
+                OutputTargets.requireDistinct(Path.of(out), "--out", Path.of(summary), "--summary");
+            }
             RougeParams p = SchemaOptions.read(spec, RougeParams.SCHEMA);
             if (types != null) {
                 p = p.withTypes(types.stream().map(RougeType::parse).toList());
