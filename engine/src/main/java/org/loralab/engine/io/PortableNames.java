@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * Refuses output names Windows reserves for devices (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also with
- * an extension, in any case, with trailing dots or spaces): on Windows writing "COM4" opens a
- * serial port, and a folder written elsewhere under such a name cannot be copied there. Checked on
- * every platform so a workflow or bank stays portable.
+ * Refuses output names Windows reserves for devices (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9,
+ * LPT0-9, also with an extension, in any case, with trailing dots or spaces; the list of Python's
+ * ntpath.isreserved): on Windows writing "COM4" opens a serial port, and a folder written elsewhere
+ * under such a name cannot be copied there. Checked on every platform so a workflow or bank stays
+ * portable.
  */
 public final class PortableNames {
 
     // Windows ignores everything from the first dot and trailing spaces; the superscript digits count as digits there
-    private static final Pattern RESERVED = Pattern.compile("(?i)(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])");
+    private static final Pattern RESERVED = Pattern.compile("(?i)(CON|PRN|AUX|NUL|CONIN\\$|CONOUT\\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])");
 
     private PortableNames() {
     }
@@ -35,7 +36,7 @@ public final class PortableNames {
             String name = p.getFileName().toString();
             if (isReserved(name)) {
                 throw new FileSystemException(target.toString(), null, "'" + name + "' is a device name on Windows "
-                        + "(CON, PRN, AUX, NUL, COM0-9, LPT0-9, with any extension); choose another name");
+                        + "(CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9, LPT0-9, with any extension); choose another name");
             }
             p = p.getParent();
             last = false;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.loralab.engine.io.AtomicFiles;
 import org.loralab.engine.model.LinearLayer;
@@ -27,7 +28,8 @@ import org.loralab.engine.model.LinearLayer;
  * @param dropout lora_dropout, applied to the adapter's input while training
  * @param targetModules module names (matched as the last path component, as PEFT does) or, when
  *     {@code targetRegex} is set, one regex that must match the whole module path
- * @param targetRegex PEFT's string form of target_modules, or null
+ * @param targetRegex PEFT's string form of target_modules, or null; {@value #ALL_LINEAR_SHORTHAND} (any case)
+ *     is PEFT's shorthand for every linear layer but lm_head, not a regex
  * @param useRslora scale by alpha/sqrt(r) instead of alpha/r
  * @param layersToTransform layer indices to adapt, or empty for all
  * @param rankPattern per-module rank overrides (PEFT rank_pattern)
@@ -41,6 +43,13 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
 
     public static final String FILE = "adapter_config.json";
     public static final List<String> ALL_LINEAR = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+    /**
+     * PEFT's INCLUDE_LINEAR_LAYERS_SHORTHAND: a string target_modules equal to it once lower-cased
+     * means every linear layer but the output layer (_maybe_include_all_linear_layers), which for
+     * the Llama family are the {@link #ALL_LINEAR} projections; lm_head is left out.
+     */
+    public static final String ALL_LINEAR_SHORTHAND = "all-linear";
 
     public LoraConfig {
         if (r <= 0) {
@@ -127,11 +136,18 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         if (excludeModules.matches(modulePath)) {
             return false;
         }
-        boolean named = new ModuleNames(targetModules, targetRegex).matches(modulePath);
+        boolean named = allLinear() ? ModuleNames.of(ALL_LINEAR).matches(modulePath)
+                : new ModuleNames(targetModules, targetRegex).matches(modulePath);
         if (!named || layersToTransform.isEmpty()) {
             return named;
         }
         return layersToTransform.contains(LinearLayer.layerIndex(modulePath));
+    }
+
+    /** Whether target_modules is PEFT's "all-linear" shorthand, which PEFT checks before any regex match. */
+    public boolean allLinear() {
+        // Python's str.lower(), not equalsIgnoreCase: "ALL-L\u0130NEAR" is no shorthand in PEFT
+        return targetRegex != null && targetRegex.toLowerCase(Locale.ROOT).equals(ALL_LINEAR_SHORTHAND);
     }
 
     public int rankFor(String modulePath) {

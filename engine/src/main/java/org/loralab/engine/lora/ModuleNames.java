@@ -22,6 +22,11 @@ public record ModuleNames(List<String> names, String regex) {
         names = names == null ? List.of() : List.copyOf(names);
     }
 
+    /** The list form. */
+    public static ModuleNames of(List<String> names) {
+        return new ModuleNames(names, null);
+    }
+
     public boolean isEmpty() {
         return regex == null && names.isEmpty();
     }

@@ -22,8 +22,9 @@ public record SummarizeParams(
                 help = "With an adapter table connected (third input; on the command line --adapters): the column naming each row's "
                         + "adapter by its <i>name</i> in that table; an empty or missing cell uses the base model alone. Rows with "
                         + "different adapters are decoded in the same batch, nothing is merged into the base weights. A name the table "
-                        + "lacks is that row's error; adapters made for another base model stop the node before any work. Each "
-                        + "adapter's rows use its recorded prompt when \"Use the adapter's prompt\" is on.")
+                        + "lacks is that row's error; adapters made for another base model stop the node before any work; an "
+                        + "invalid adapter of the table (the Bank Reader's invalid rows) is left out, and only the rows naming it fail, "
+                        + "with its reason. Each adapter's rows use its recorded prompt when \"Use the adapter's prompt\" is on.")
         String adapterColumn,
         @Param(key = "merge_adapter", cli = "--merge", label = "Merge the adapter into the weights first (faster)", tab = MODEL,
                 value = "false", help = "Adds the adapter into the base weights once instead of at every step (not for LoRA-TRF "

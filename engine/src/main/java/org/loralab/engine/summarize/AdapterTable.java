@@ -75,10 +75,16 @@ public record AdapterTable(Map<String, Path> folders, boolean recordedPrompts) {
     }
 
     /**
-     * Refuses the table when an adapter was made for another base model or cannot be read, with the
-     * check the Bank Reader uses (recorded base model fingerprint, then the tensors' shapes).
+     * The table checked against {@code base} with the Bank Reader's check (recorded base model
+     * fingerprint, then the tensors' shapes): an adapter made for another base model stops the job
+     * (the table belongs to another model); an invalid one is left out with its reason, for the
+     * rows that name it.
+     *
+     * @throws IllegalArgumentException naming the first adapter made for another base model
      */
-    void requireUsableWith(ModelConfig base) {
+    Checked checkWith(ModelConfig base) {
+        Map<String, Path> usable = new LinkedHashMap<>();
+        Map<String, String> unusable = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : folders.entrySet()) {
             BankEntry entry = AdapterBank.inspect(e.getValue(), base);
             if (entry.status() == BankEntry.Status.INCOMPATIBLE) {
@@ -86,8 +92,22 @@ public record AdapterTable(Map<String, Path> folders, boolean recordedPrompts) {
                         + ") was made for another base model: " + entry.reason());
             }
             if (entry.status() == BankEntry.Status.INVALID) {
-                throw new IllegalArgumentException("adapter '" + e.getKey() + "' (" + e.getValue() + ") cannot be used: " + entry.reason());
+                unusable.put(e.getKey(), entry.reason());
+            } else {
+                usable.put(e.getKey(), e.getValue());
             }
+        }
+        return new Checked(usable, unusable);
+    }
+
+    /**
+     * @param usable adapter name to folder, in table order: the adapters to load
+     * @param unusable adapter name to the reason it cannot be used (the bank listing's), in table order
+     */
+    record Checked(Map<String, Path> usable, Map<String, String> unusable) {
+        Checked {
+            usable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(usable));
+            unusable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(unusable));
         }
     }
 }

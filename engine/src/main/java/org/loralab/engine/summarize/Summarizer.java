@@ -44,16 +44,20 @@ public final class Summarizer implements AutoCloseable {
     private final PromptEncoder prompts;
     private final SummarizeOptions options;
     private final RowAdapters rowAdapters; // null unless per-row adapters
+    private final List<String> tableNames; // every adapter of the table, usable or not, for messages
+    private final Map<String, String> unusable; // adapters of the table left out, with the reason
     private final PromptEncoder[] adapterPrompts; // per row adapter, its rows' prompt
     private int[] batchAdapters = new int[0]; // per prompt of the batch being generated, its adapter index or -1
     private BatchGenerator batchGenerator;
 
     private Summarizer(TextGenerator generator, LoraAdapter adapter, SummarizeOptions options, RowAdapters rowAdapters,
-            AdapterTable table) throws IOException {
+            AdapterTable table, Map<String, String> unusable) throws IOException {
         this.generator = generator;
         this.adapter = adapter;
         this.options = options;
         this.rowAdapters = rowAdapters;
+        this.tableNames = table == null ? List.of() : List.copyOf(table.folders().keySet());
+        this.unusable = unusable;
         this.prompts = new PromptEncoder(generator.tokenizer(), promptFormat(options));
         this.adapterPrompts = new PromptEncoder[rowAdapters == null ? 0 : rowAdapters.names().size()];
         for (int k = 0; k < adapterPrompts.length; k++) {
@@ -102,7 +106,7 @@ public final class Summarizer implements AutoCloseable {
      * With {@code adapters} (or null): each row may name one of them (see
      * {@link #summarize(List, List, GenerationConfig, ProgressListener, long)}); rows with different
      * adapters share a batch. Adapters made for another base model are refused here, before the
-     * model loads.
+     * model loads; invalid ones are left out, and the rows naming one get its reason as their error.
      */
     public static Summarizer open(SummarizeOptions options, AdapterTable adapters) throws IOException {
         return open(options, adapters, rowAdapterMode());
@@ -114,23 +118,24 @@ public final class Summarizer implements AutoCloseable {
             if (options.adapter() != null) {
                 throw new IllegalArgumentException("give either one adapter or an adapter table with an adapter column, not both");
             }
-            adapters.requireUsableWith(ModelConfig.load(options.baseModel()));
         }
+        AdapterTable.Checked checked = adapters == null ? null : adapters.checkWith(ModelConfig.load(options.baseModel()));
         try {
-            return Jobs.run(() -> openWithoutRecording(options, adapters, mode));
+            return Jobs.run(() -> openWithoutRecording(options, adapters, checked, mode));
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
                     + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
         }
     }
 
-    private static Summarizer openWithoutRecording(SummarizeOptions options, AdapterTable table, RowAdapters.Mode mode) throws IOException {
+    private static Summarizer openWithoutRecording(SummarizeOptions options, AdapterTable table, AdapterTable.Checked checked,
+            RowAdapters.Mode mode) throws IOException {
         TextGenerator g = TextGenerator.load(options.baseModel(), options.device());
         try {
             if (table != null) {
-                RowAdapters rows = RowAdapters.attach(table.folders(), g.model(), mode);
+                RowAdapters rows = RowAdapters.attach(checked.usable(), g.model(), mode);
                 try {
-                    return new Summarizer(g, null, options, rows, table);
+                    return new Summarizer(g, null, options, rows, table, checked.unusable());
                 } catch (IOException | RuntimeException e) {
                     rows.close();
                     throw e;
@@ -146,7 +151,7 @@ public final class Summarizer implements AutoCloseable {
                     a.attach(g.model());
                 }
             }
-            return new Summarizer(g, a, options, null, null);
+            return new Summarizer(g, a, options, null, null, Map.of());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             g.close();
             throw e;
@@ -314,16 +319,24 @@ public final class Summarizer implements AutoCloseable {
         if (name == null || name.isBlank()) {
             return -1;
         }
-        int k = rowAdapters.indexOf(name.strip());
+        String stripped = name.strip();
+        if (unusable.containsKey(stripped)) {
+            throw new IllegalArgumentException("adapter '" + stripped + "' is not usable: " + unusable.get(stripped));
+        }
+        int k = rowAdapters.indexOf(stripped);
         if (k < 0) {
-            throw new IllegalArgumentException("unknown adapter '" + name.strip() + "'; the adapter table has " + rowAdapters.names());
+            throw new IllegalArgumentException("unknown adapter '" + stripped + "'; the adapter table has " + tableNames);
         }
         return k;
     }
 
     /** The adapters rows may name, for logs; null without an adapter table. */
     public String rowAdapters() {
-        return rowAdapters == null ? null : rowAdapters.toString();
+        if (rowAdapters == null) {
+            return null;
+        }
+        String loaded = rowAdapters.names().isEmpty() ? "none usable" : rowAdapters.toString();
+        return unusable.isEmpty() ? loaded : loaded + "; left out as not usable (their rows fail): " + String.join(", ", unusable.keySet());
     }
 
     /** Token ids the model has no embedding for: the tokenizer does not belong to this model (named per row). */

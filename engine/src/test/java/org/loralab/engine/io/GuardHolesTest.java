@@ -114,15 +114,18 @@ class GuardHolesTest {
 
     @Test
     void windowsDeviceNamesAreRefusedAsOutputNames() throws Exception {
-        for (String name : List.of("COM4", "com4.txt", "Nul", "lpt9.tar.gz", "CON ", "aux.", "PRN.arrow")) {
+        for (String name : List.of("COM4", "com4.txt", "Nul", "lpt9.tar.gz", "CON ", "aux.", "PRN.arrow",
+                "CONIN$", "conout$.csv", "ConOut$ ", "CONIN$.tar.gz")) {
             assertTrue(PortableNames.isReserved(name), name);
             FileSystemException e = assertThrows(FileSystemException.class,
                     () -> AtomicFolders.requireWritable(dir.resolve(name), false), name);
             assertTrue(e.getMessage().contains("is a device name on Windows"), e.getMessage());
+            assertTrue(e.getMessage().contains("CONIN$, CONOUT$"), e.getMessage());
             assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(dir.resolve(name), "x"), name);
             assertFalse(Files.exists(dir.resolve(name)), name);
         }
-        for (String name : List.of("CONSOLE", "COM10", "xcon", "con-1", "nul_model", "lpt")) {
+        for (String name : List.of("CONSOLE", "COM10", "xcon", "con-1", "nul_model", "lpt",
+                "CONIN", "CONOUT", "CONIN$1", "CON$")) {
             assertFalse(PortableNames.isReserved(name), name);
         }
         // a folder to be created above the output counts too

@@ -29,8 +29,16 @@ class PeftConfigSemanticsTest {
     }
 
     private static JsonObject json(String extra) {
+        return json("[\"q_proj\",\"k_proj\",\"v_proj\"]", extra);
+    }
+
+    private static JsonObject json(String targets, String extra) {
         return JsonParser.parseString("{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,"
-                + "\"target_modules\":[\"q_proj\",\"k_proj\",\"v_proj\"]" + extra + "}").getAsJsonObject();
+                + "\"target_modules\":" + targets + extra + "}").getAsJsonObject();
+    }
+
+    private static LoraConfig targeting(String targets, String extra) {
+        return LoraConfig.fromPeftJson(json(targets, extra));
     }
 
     @ParameterizedTest
@@ -101,5 +109,36 @@ class PeftConfigSemanticsTest {
     @Test
     void fanInFanOutIsAcceptedAsPeftDoesForLinearLayers() {
         assertTrue(parse(",\"fan_in_fan_out\":true").targets(Q0));
+    }
+
+    /** PEFT checks the "all-linear" shorthand (lower-cased) before matching a string target_modules as a regex. */
+    @ParameterizedTest
+    @ValueSource(strings = {"all-linear", "ALL-LINEAR", "All-Linear"})
+    void allLinearIsEveryProjectionButTheOutputLayer(String shorthand) {
+        LoraConfig c = targeting("\"" + shorthand + "\"", "");
+        for (String path : List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
+            assertTrue(c.targets("model.layers.3." + path), path);
+        }
+        assertFalse(c.targets("lm_head"));
+        assertFalse(c.targets("model.embed_tokens"));
+        assertEquals(c, LoraConfig.fromPeftJson(c.toPeftJson()));
+    }
+
+    @Test
+    void allLinearStillHonoursLayersAndExclusions() {
+        LoraConfig c = targeting("\"all-linear\"", ",\"layers_to_transform\":[1],\"exclude_modules\":[\"v_proj\"]");
+        assertFalse(c.targets(Q0));
+        assertTrue(c.targets("model.layers.1.self_attn.q_proj"));
+        assertFalse(c.targets("model.layers.1.self_attn.v_proj"));
+    }
+
+    @Test
+    void anyOtherStringIsARegexOverTheWholePath() {
+        assertFalse(targeting("\"q_proj\"", "").targets(Q0)); // re.fullmatch, not a suffix
+        assertTrue(targeting("\".*\\\\.q_proj\"", "").targets(Q0));
+        // Python's "ALL-L\u0130NEAR".lower() is no "all-linear" (the dotted I lowers to two characters)
+        assertFalse(targeting("\"ALL-L\u0130NEAR\"", "").allLinear());
+        assertFalse(targeting("[\"all-linear\"]", "").targets(Q0)); // the shorthand is a string, not a list entry
     }
 }

@@ -64,4 +64,26 @@ class UntargetedTensorsTest {
             assertEquals(e.getMessage(), entry.reason());
         }
     }
+
+    /** PEFT's "all-linear" shorthand: the bank lists it valid and loading takes every tensor (lm_head excluded). */
+    @Test
+    void allLinearShorthandLoadsEveryProjection() throws Exception {
+        Path base = new TinyCheckpoint().seed(3).write(dir.resolve("base"));
+        Path adapterDir = dir.resolve("bank").resolve("all");
+        try (CausalLM model = CausalLM.load(base, new ModelOptions("cpu", "auto"))) {
+            try (LoraAdapter a = LoraAdapter.create(model, LoraConfig.of(2, 4, LoraConfig.ALL_LINEAR), false, 1)) {
+                AdapterWriter.write(a, null, adapterDir, false);
+            }
+            Path cfg = adapterDir.resolve(LoraConfig.FILE);
+            Files.writeString(cfg, Files.readString(cfg).replaceAll("(?s)\"target_modules\": \\[.*?\\]",
+                    "\"target_modules\": \"all-linear\""));
+            try (LoraAdapter loaded = LoraAdapter.load(adapterDir, model)) {
+                assertEquals(model.linearLayers().size(), loaded.modulePaths().size());
+                assertTrue(loaded.config().allLinear());
+            }
+            BankEntry entry = AdapterBank.inspect(adapterDir, ModelConfig.load(base));
+            assertEquals(BankEntry.Status.VALID, entry.status(), entry.reason());
+            assertEquals(null, entry.reason());
+        }
+    }
 }

@@ -159,6 +159,72 @@ class RowAdaptersTest {
         assertTrue(e.getMessage().startsWith("adapter 'other' (" + foreign + ") was made for another base model: "), e.getMessage());
     }
 
+    /** A copy of the adapter {@code en} whose target_modules match none of its tensors: the bank lists it invalid. */
+    static Path invalidAdapter() throws Exception {
+        Path bad = dir.resolve("invalid").resolve("bad");
+        if (!java.nio.file.Files.exists(bad)) {
+            java.nio.file.Files.createDirectories(bad);
+            for (String f : List.of(LoraConfig.FILE, "adapter_model.safetensors")) {
+                java.nio.file.Files.copy(bank.resolve("en").resolve(f), bad.resolve(f));
+            }
+            Path cfg = bad.resolve(LoraConfig.FILE);
+            java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(cfg)
+                    .replaceAll("(?s)\"target_modules\": \\[.*?\\]", "\"target_modules\": [\"c_attn\"]"));
+        }
+        return bad;
+    }
+
+    /** An invalid adapter in the table is left out: only the rows naming it fail, with the bank listing's reason. */
+    @Test
+    void anInvalidAdapterIsLeftOutAndOnlyTheRowsNamingItFail() throws Exception {
+        Path bad = invalidAdapter();
+        String reason = org.loralab.engine.bank.AdapterBank.inspect(bad, null).reason();
+        assertTrue(reason.contains("match none of its"), reason);
+        Map<String, Path> folders = new java.util.LinkedHashMap<>();
+        folders.put("en", bank.resolve("en"));
+        folders.put("bad", bad);
+        folders.put("ja", bank.resolve("ja"));
+        folders.put("mlp", bank.resolve("mlp"));
+        List<String> names = new ArrayList<>(NAMES);
+        names.set(4, "bad");
+        List<String> expected = mixed(RowAdapters.DEFAULT_MODE, NAMES, RowAdaptersTest::greedy);
+        try (Summarizer s = Summarizer.open(options(null, DOCS.size()), new AdapterTable(folders, false))) {
+            assertEquals("en (rank 4), ja (rank 2), mlp (rank 6); left out as not usable (their rows fail): bad", s.rowAdapters());
+            List<SummaryResult> r = s.summarize(DOCS, names, greedy(s), ProgressListener.NONE, 100);
+            assertEquals("row 104: adapter 'bad' is not usable: " + reason, r.get(4).error());
+            assertNull(r.get(4).summary());
+            List<String> got = texts(r);
+            for (int i = 0; i < DOCS.size(); i++) {
+                if (i != 4) {
+                    assertEquals(expected.get(i), got.get(i), "row " + i);
+                }
+            }
+            names.set(4, "de"); // an unknown name still lists every adapter of the table
+            assertEquals("row 104: unknown adapter 'de'; the adapter table has [en, bad, ja, mlp]",
+                    s.summarize(DOCS, names, greedy(s), ProgressListener.NONE, 100).get(4).error());
+        }
+    }
+
+    /** With no usable adapter left, the rows naming one fail with its reason and the others use the base model. */
+    @Test
+    void withOnlyInvalidAdaptersTheOtherRowsStillRun() throws Exception {
+        Path bad = invalidAdapter();
+        List<String> base = mixed(RowAdapters.DEFAULT_MODE, null, RowAdaptersTest::greedy);
+        List<String> names = Arrays.asList("bad", null, "", null, "bad", null, null, null);
+        try (Summarizer s = Summarizer.open(options(null, 4), new AdapterTable(Map.of("bad", bad), false))) {
+            assertEquals("none usable; left out as not usable (their rows fail): bad", s.rowAdapters());
+            List<SummaryResult> r = s.summarize(DOCS, names, greedy(s), ProgressListener.NONE, 0);
+            for (int i = 0; i < DOCS.size(); i++) {
+                if ("bad".equals(names.get(i))) {
+                    assertTrue(r.get(i).error().startsWith("row " + i + ": adapter 'bad' is not usable: " + bad
+                            + ": target_modules [c_attn] match none of its"), r.get(i).error());
+                } else {
+                    assertEquals(base.get(i), texts(r).get(i), "row " + i);
+                }
+            }
+        }
+    }
+
     /**
      * On the JVM's model cache (as in KNIME) the adapters hook into this job's view only: the mixed
      * batch is unchanged, and the next job reading the shared copy sees the plain base model.
