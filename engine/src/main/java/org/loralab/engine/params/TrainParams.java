@@ -3,6 +3,7 @@ package org.loralab.engine.params;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.loralab.engine.lora.AdapterMetadata;
 import org.loralab.engine.lora.LoraConfig;
@@ -35,7 +36,8 @@ public record TrainParams(
                 value = "0.05", min = 0, max = 0.99, step = 0.01)
         double dropout,
         @Param(key = "target_modules", cli = "--targets", label = "Target modules (comma-separated)", tab = LORA, width = 40,
-                help = "Linear layers that get an adapter, for example <tt>q_proj,v_proj</tt>; the default is all seven projections.",
+                help = "Linear layers that get an adapter, for example <tt>q_proj,v_proj</tt>; the default is all seven projections "
+                        + "(<tt>all-linear</tt>, PEFT's shorthand, says the same).",
                 value = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj")
         String targetModules,
         @Param(key = "rslora", cli = "--rslora", label = "rsLoRA scaling (alpha / sqrt r)", tab = LORA, value = "false",
@@ -130,7 +132,11 @@ public record TrainParams(
     }
 
     public LoraConfig lora() {
-        return LoraConfig.of(rank, alpha, targetList()).withDropout(dropout).withRslora(rslora);
+        List<String> targets = targetList();
+        if (targets.size() == 1 && targets.get(0).toLowerCase(Locale.ROOT).equals(LoraConfig.ALL_LINEAR_SHORTHAND)) {
+            targets = LoraConfig.ALL_LINEAR; // PEFT's shorthand, written out as the seven names it stands for
+        }
+        return LoraConfig.of(rank, alpha, targets).withDropout(dropout).withRslora(rslora);
     }
 
     public TrainingConfig training() {

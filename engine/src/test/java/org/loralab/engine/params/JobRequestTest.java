@@ -19,6 +19,14 @@ class JobRequestTest {
     private static final Path BASE = Path.of("base");
     private static final Path OUT = Path.of("out");
 
+    /** PEFT's "all-linear" as the target modules trains the seven projections (it matched no layer as a name). */
+    @Test
+    void allLinearTargetsTheSevenProjections() {
+        TrainParams p = TrainParams.SCHEMA.fromValues(Map.of("target_modules", "All-Linear"));
+        assertEquals(org.loralab.engine.lora.LoraConfig.ALL_LINEAR, p.lora().targetModules());
+        assertEquals(List.of("q_proj", "v_proj"), TrainParams.SCHEMA.fromValues(Map.of("target_modules", "q_proj, v_proj")).lora().targetModules());
+    }
+
     @Test
     void theTrainParamsFillEveryComponentOfTheRequest() {
         TrainParams p = TrainParams.defaults();
