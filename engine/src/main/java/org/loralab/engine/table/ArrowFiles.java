@@ -151,8 +151,7 @@ public final class ArrowFiles {
             throw new IOException(file + ": not a readable Arrow IPC file (" + e.getMessage() + ")", e);
         } catch (OutOfMemoryError e) {
             // The partial table is closed above: nothing of this read stays referenced.
-            throw new IOException(file + ": ran out of memory reading the table (" + e.getMessage()
-                    + "); give the JVM more memory or read it in chunks", e);
+            throw TableFiles.outOfMemory(file, e);
         }
     }
 

@@ -23,10 +23,15 @@ final class CsvRecords {
     private int lookahead = -2; // -2: nothing read ahead
     private boolean first = true;
     private long recordsRead;
+    private final int maxChars;
+    private long line = 1; // the line of the next character consumed
+    private int previous = -1; // the character consumed last: \r\n ends one line, not two
 
-    CsvRecords(Reader in, Path file) {
+    /** At most {@code maxChars} characters per record: an unclosed quote fails there, not in an OutOfMemoryError. */
+    CsvRecords(Reader in, Path file, int maxChars) {
         this.in = in;
         this.file = file;
+        this.maxChars = maxChars;
     }
 
     /** Records handed out so far (the header included). */
@@ -57,7 +62,17 @@ final class CsvRecords {
         return ready.poll();
     }
 
+    /** The next character, consumed: lines are counted here, so a lookahead does not count early. */
     private int read() throws IOException {
+        int c = readAhead();
+        if (c == '\r' || c == '\n' && previous != '\r') {
+            line++;
+        }
+        previous = c;
+        return c;
+    }
+
+    private int readAhead() throws IOException {
         if (lookahead != -2) {
             int c = lookahead;
             lookahead = -2;
@@ -75,13 +90,14 @@ final class CsvRecords {
 
     private int peek() throws IOException {
         if (lookahead == -2) {
-            lookahead = read();
+            lookahead = readAhead();
         }
         return lookahead;
     }
 
     /** One physical record, or null at the end of the input. */
     private List<String> parse() throws IOException {
+        long startLine = line;
         int ch = read();
         if (ch == -1) {
             return null;
@@ -90,7 +106,13 @@ final class CsvRecords {
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
         boolean wasQuoted = false;
+        int chars = 0; // what the record has taken in: its cells and separators, not its line end
         for (; ch != -1; ch = read()) {
+            boolean ends = !quoted && (ch == '\n' || ch == '\r');
+            if (!ends && ++chars > maxChars) {
+                throw RecordLimit.tooLong(file, "the record starting on line " + startLine, maxChars,
+                        quoted ? "an unclosed quote?" : "a line that never ends?");
+            }
             if (quoted) {
                 if (ch == '"') {
                     if (peek() == '"') {
@@ -120,7 +142,7 @@ final class CsvRecords {
             }
         }
         if (quoted) {
-            throw new IOException(file + ": a quoted cell is never closed");
+            throw new IOException(file + ": a quoted cell is never closed (the record starting on line " + startLine + ")");
         }
         rec.add(cellValue(cell, wasQuoted));
         return rec;

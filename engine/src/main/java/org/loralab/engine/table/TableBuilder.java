@@ -24,14 +24,19 @@ public final class TableBuilder {
     /** A Utf8 column; null entries become missing cells. */
     public TableBuilder strings(String name, List<String> values) {
         VarCharVector v = new VarCharVector(name, allocator);
-        v.allocateNew(values.size());
-        for (int i = 0; i < values.size(); i++) {
-            String s = values.get(i);
-            if (s == null) {
-                v.setNull(i);
-            } else {
-                v.setSafe(i, s.getBytes(StandardCharsets.UTF_8));
+        try {
+            v.allocateNew(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                String s = values.get(i);
+                if (s == null) {
+                    v.setNull(i);
+                } else {
+                    v.setSafe(i, s.getBytes(StandardCharsets.UTF_8));
+                }
             }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            release(v); // out of Arrow or Java memory midway: nothing built so far stays allocated
+            throw e;
         }
         return add(v, values.size());
     }
@@ -39,7 +44,12 @@ public final class TableBuilder {
     /** A Float64 column; NaN entries become missing cells. */
     public TableBuilder doubles(String name, double[] values) {
         Float8Vector v = new Float8Vector(name, allocator);
-        v.allocateNew(values.length);
+        try {
+            v.allocateNew(values.length);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            release(v);
+            throw e;
+        }
         for (int i = 0; i < values.length; i++) {
             if (Double.isNaN(values[i])) {
                 v.setNull(i);
@@ -57,6 +67,14 @@ public final class TableBuilder {
             v.set(i, values[i]);
         }
         return add(v, values.length);
+    }
+
+    /** After a column failed (out of Arrow or Java memory): it and the columns built before it go back. */
+    private void release(FieldVector failed) {
+        failed.close();
+        vectors.forEach(FieldVector::close);
+        vectors.clear();
+        rows = -1;
     }
 
     private TableBuilder add(FieldVector v, int count) {

@@ -37,13 +37,15 @@ public final class TableChunks implements AutoCloseable {
     }
 
     private final Source source;
+    private final Path file;
     private final List<String> columns;
     private final int rowsPerChunk;
     private long rowsRead;
     private boolean handedOut;
 
-    private TableChunks(Source source, List<String> columns, int rowsPerChunk) {
+    private TableChunks(Source source, Path file, List<String> columns, int rowsPerChunk) {
         this.source = source;
+        this.file = file;
         this.columns = columns;
         this.rowsPerChunk = rowsPerChunk;
     }
@@ -53,11 +55,15 @@ public final class TableChunks implements AutoCloseable {
             throw new IllegalArgumentException("chunks need at least one row");
         }
         TableFiles.requireReadable(file);
-        return switch (TableFiles.format(file)) {
-            case CSV -> csv(file, allocator, rowsPerChunk);
-            case JSONL -> jsonl(file, allocator, rowsPerChunk);
-            case ARROW -> arrow(file, allocator, rowsPerChunk);
-        };
+        try {
+            return switch (TableFiles.format(file)) {
+                case CSV -> csv(file, allocator, rowsPerChunk, RecordLimit.maxChars());
+                case JSONL -> jsonl(file, allocator, rowsPerChunk, RecordLimit.maxChars());
+                case ARROW -> arrow(file, allocator, rowsPerChunk);
+            };
+        } catch (OutOfMemoryError e) {
+            throw TableFiles.outOfMemory(file, e); // what the read took is unreferenced: an error naming the file, no stack trace
+        }
     }
 
     /** The column names, known before the first chunk (to check a column exists before any work). */
@@ -72,7 +78,12 @@ public final class TableChunks implements AutoCloseable {
 
     /** The next chunk of at most the chunk size, or null after the last row. A table without rows gives one empty chunk. */
     public VectorSchemaRoot next() throws IOException {
-        VectorSchemaRoot chunk = source.next(rowsPerChunk);
+        VectorSchemaRoot chunk;
+        try {
+            chunk = source.next(rowsPerChunk);
+        } catch (OutOfMemoryError e) {
+            throw TableFiles.outOfMemory(file, e); // the partial chunk is unreferenced (TableBuilder released its vectors)
+        }
         if (chunk.getRowCount() == 0 && handedOut) {
             chunk.close();
             return null;
@@ -87,10 +98,10 @@ public final class TableChunks implements AutoCloseable {
         source.close();
     }
 
-    private static TableChunks csv(Path file, BufferAllocator allocator, int rowsPerChunk) throws IOException {
+    private static TableChunks csv(Path file, BufferAllocator allocator, int rowsPerChunk, int maxRecordChars) throws IOException {
         BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         try {
-            CsvRecords records = new CsvRecords(reader, file);
+            CsvRecords records = new CsvRecords(reader, file, maxRecordChars);
             List<String> header = records.next();
             if (header == null) {
                 throw new IOException(file + ": the CSV file is empty (a header row is required)");
@@ -114,7 +125,7 @@ public final class TableChunks implements AutoCloseable {
                     }
                     TableBuilder b = new TableBuilder(allocator);
                     for (int c = 0; c < names.size(); c++) {
-                        b.strings(names.get(c), cols.get(c));
+                        b.strings(names.get(c), cols.get(c)); // releases what it built if it fails
                     }
                     return b.build();
                 }
@@ -124,35 +135,32 @@ public final class TableChunks implements AutoCloseable {
                     reader.close();
                 }
             };
-            return new TableChunks(s, names, rowsPerChunk);
-        } catch (IOException | RuntimeException e) {
+            return new TableChunks(s, file, names, rowsPerChunk);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             reader.close();
             throw e;
         }
     }
 
-    private static TableChunks jsonl(Path file, BufferAllocator allocator, int rowsPerChunk) throws IOException {
+    private static TableChunks jsonl(Path file, BufferAllocator allocator, int rowsPerChunk, int maxLineChars) throws IOException {
         JsonlColumns plan = new JsonlColumns();
         try (BufferedReader pass = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long line = 0;
-            for (String text; (text = pass.readLine()) != null;) {
-                line++;
+            BoundedLines lines = new BoundedLines(pass, file, maxLineChars);
+            for (String text; (text = lines.next()) != null;) {
                 if (!text.isBlank()) {
-                    plan.observe(parse(file, line, text));
+                    plan.observe(parse(file, lines.lineNumber(), text));
                 }
             }
         }
         BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        BoundedLines lines = new BoundedLines(reader, file, maxLineChars);
         Source s = new Source() {
-            long line;
-
             @Override
             public VectorSchemaRoot next(int rows) throws IOException {
                 List<JsonObject> chunk = new ArrayList<>();
-                for (String text; chunk.size() < rows && (text = reader.readLine()) != null;) {
-                    line++;
+                for (String text; chunk.size() < rows && (text = lines.next()) != null;) {
                     if (!text.isBlank()) {
-                        chunk.add(parse(file, line, text));
+                        chunk.add(parse(file, lines.lineNumber(), text));
                     }
                 }
                 return plan.build(chunk, allocator);
@@ -163,7 +171,7 @@ public final class TableChunks implements AutoCloseable {
                 reader.close();
             }
         };
-        return new TableChunks(s, plan.names(), rowsPerChunk);
+        return new TableChunks(s, file, plan.names(), rowsPerChunk);
     }
 
     private static JsonObject parse(Path file, long line, String text) throws IOException {
@@ -208,7 +216,7 @@ public final class TableChunks implements AutoCloseable {
                     VectorSchemaRoot chunk = VectorSchemaRoot.create(schema, allocator);
                     try {
                         ArrowFiles.copyRows(batch, offset, chunk, 0, n);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | OutOfMemoryError e) {
                         chunk.close();
                         throw e;
                     }
@@ -224,7 +232,7 @@ public final class TableChunks implements AutoCloseable {
                 r.close();
             }
         };
-        return new TableChunks(s, schema.getFields().stream().map(Field::getName).toList(), rowsPerChunk);
+        return new TableChunks(s, file, schema.getFields().stream().map(Field::getName).toList(), rowsPerChunk);
     }
 
     /** The columns of a JSON Lines file: names in order of appearance, and which hold only numbers. */

@@ -50,8 +50,18 @@ public final class TableFiles {
             return ArrowFiles.read(file, allocator); // every record batch, as one table
         }
         try (TableChunks chunks = TableChunks.open(file, allocator, Integer.MAX_VALUE)) {
-            return chunks.next();
+            return chunks.next(); // an OutOfMemoryError becomes an IOException naming the file there
         }
+    }
+
+    /**
+     * An OutOfMemoryError while reading a table, as an error naming the file. Made where nothing of
+     * the read stays referenced (its buffers closed, its rows local to the read that failed), so
+     * the commands report it like any unreadable file instead of ending in a stack trace.
+     */
+    static IOException outOfMemory(Path file, OutOfMemoryError e) {
+        return new IOException(file + ": ran out of memory reading the table (" + e.getMessage() + "; the JVM may use "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give the JVM more memory (-Xmx, in KNIME -Xmx in knime.ini)", e);
     }
 
     /** An existing regular file (a FIFO named *.csv would block for ever). */

@@ -33,6 +33,20 @@ class TableEdgeCasesTest {
     }
 
     @Test
+    void aColumnThatDoesNotFitReleasesTheColumnsBuiltBeforeIt() {
+        // a chunk that runs out of memory midway must leave nothing allocated behind its error
+        try (BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator(64 << 10)) {
+            TableBuilder b = new TableBuilder(alloc).strings("small", List.of("a", "b"));
+            assertTrue(alloc.getAllocatedMemory() > 0);
+            assertThrows(RuntimeException.class, () -> b.strings("large", List.of("x".repeat(256 << 10))));
+            assertEquals(0, alloc.getAllocatedMemory());
+            TableBuilder d = new TableBuilder(alloc).strings("small", List.of("a"));
+            assertThrows(RuntimeException.class, () -> d.doubles("many", new double[1 << 16]));
+            assertEquals(0, alloc.getAllocatedMemory());
+        }
+    }
+
+    @Test
     void jsonlIdsBeyondTwoToThe53AreKeptExactly() throws Exception {
         Path f = Files.writeString(dir.resolve("ids.jsonl"), "{\"id\": 9007199254740993, \"document\": \"a\"}\n{\"id\": 2, \"document\": \"b\"}\n");
         try (BufferAllocator alloc = Tables.newAllocator("t"); VectorSchemaRoot t = TableFiles.read(f, alloc)) {
