@@ -33,10 +33,11 @@ public final class TokenizerPatterns {
     public static final int MAX_PATTERN_LENGTH = 10_000;
     private static final int MAX_DEPTH = 64;
     /**
-     * Ways a sequence of bounded choices may match at one start position: each failing way costs
-     * Oniguruma about one retry per choice, so 65,536 ways stay over 100 times below its
-     * 10,000,000 retries per match attempt even for sequences of dozens of parts. Real tokenizer
-     * patterns need at most 16 (gpt-oss: an optional class, then 7 optional contractions).
+     * Ways a sequence of bounded choices (summed over alternatives) may match at one start
+     * position. Oniguruma tries each before it fails, at a retry or two each: {@code a?}×n
+     * {@code a}×n {@code b} exhausted its 10,000,000 retries per match attempt at n = 24 (2^24
+     * ways) and not at n = 22, so 2^16 leaves a margin of 64. Real tokenizer patterns need at
+     * most 16 (gpt-oss: an optional class, then 7 optional contractions).
      */
     public static final long MAX_WAYS = 1L << 16;
     /**
@@ -191,8 +192,9 @@ public final class TokenizerPatterns {
             }
             // Alternatives are tried one after the other at the same start position: their ways add up.
             if (tried >= MAX_WAYS) {
-                throw new IllegalArgumentException(branches.size() + " alternatives can match in " + count(tried)
-                        + " ways, " + count(MAX_WAYS) + " or more (backtracking tries each)");
+                throw new IllegalArgumentException((branches.size() == 1 ? "its optional parts and alternatives in a row"
+                        : "its " + branches.size() + " alternatives") + " can match in " + count(tried) + " ways, "
+                        + count(MAX_WAYS) + " or more (backtracking tries each before it fails)");
             }
             return new Info(degree, complex, neverFails, false, ways, rescans);
         }
@@ -232,11 +234,7 @@ public final class TokenizerPatterns {
             while (lastCanFail >= 0 && items.get(lastCanFail).neverFails()) {
                 lastCanFail--;
             }
-            long[] tried = sequence(items.subList(0, lastCanFail + 1));
-            if (tried[0] >= MAX_WAYS) {
-                throw new IllegalArgumentException("its optional parts and alternatives in a row can match in "
-                        + count(tried[0]) + " ways, " + count(MAX_WAYS) + " or more (backtracking tries each before it fails)");
-            }
+            long[] tried = sequence(items.subList(0, lastCanFail + 1)); // its ways are checked by the alternation
             if (tried[1] > MAX_RESCANS) {
                 throw new IllegalArgumentException("its optional parts and alternatives let the repetitions after them"
                         + " rescan the text " + count(tried[1]) + " times, more than " + MAX_RESCANS

@@ -116,6 +116,11 @@ class HostileTokenizerTest {
             // 'b' (id 2), the space isolated by the split (unknown, 0), 'b'
             org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 0, 2}, t.encode("a a", false));
         }
+        // A two-byte key: 'é' (C3 A9) walks two levels of the trie before its leaf.
+        writeTokenizer(split("\\s+"), precompiled(PrecompiledCharsmapTest.chain("é", 0)));
+        try (TextTokenizer t = TextTokenizer.load(dir)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 0, 1}, t.encode("é a", false));
+        }
     }
 
     @Test

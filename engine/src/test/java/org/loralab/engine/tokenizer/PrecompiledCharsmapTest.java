@@ -73,6 +73,15 @@ class PrecompiledCharsmapTest {
         assertTrue(refused(Base64.getEncoder().encodeToString(m)).contains("value at trie unit"));
     }
 
+    /** Lookups read at most 5 bytes (a grapheme under 6 bytes, or one character): bad values deeper are never read. */
+    @Test
+    void valuesAreCheckedAlongEveryKeyTheCrateCanLookUp() {
+        assertDoesNotThrow(() -> PrecompiledCharsmap.check(chain("ab", 0)));
+        assertTrue(refused(chain("ab", 9)).contains("byte 9"));
+        assertTrue(refused(chain("abcde", 9)).contains("byte 9"));
+        assertDoesNotThrow(() -> PrecompiledCharsmap.check(chain("abcdef", 9)));
+    }
+
     private static String refused(String base64) {
         return assertThrows(IllegalArgumentException.class, () -> PrecompiledCharsmap.check(base64)).getMessage();
     }
@@ -82,6 +91,32 @@ class PrecompiledCharsmapTest {
      * {@code value} in {@code strings}: the root (unit 0) has offset 256, so 'a' lands on unit
      * 256 ^ 0x61; that unit has label 'a', a leaf and offset 256, so its value sits in unit 0x61.
      */
+    /**
+     * A trie mapping the bytes of {@code key} to the replacement at {@code value} in "b\0": one
+     * block of 256 units per level; the unit of byte k at level j (256j ^ k) sends the walk on to
+     * block j+1, and the last one has a leaf whose value sits at the start of the block after it.
+     */
+    static String chain(String key, int value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        int units = 256 * (k.length + 2);
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * units + 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4 * units);
+        int[] trie = new int[units];
+        trie[0] = 256 << 10;
+        for (int j = 1; j <= k.length; j++) {
+            int c = k[j - 1] & 0xFF;
+            int at = 256 * j ^ c;
+            int leaf = j == k.length ? 0x100 : 0;
+            trie[at] = c | leaf | ((at ^ 256 * (j + 1)) << 10);
+        }
+        trie[256 * (k.length + 1)] = 0x8000_0000 | value;
+        for (int u : trie) {
+            b.putInt(u);
+        }
+        b.put((byte) 'b').put((byte) 0);
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
     static String map(int units, int value, String strings) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * units).order(ByteOrder.LITTLE_ENDIAN);
