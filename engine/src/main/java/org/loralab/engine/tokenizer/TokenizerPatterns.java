@@ -16,15 +16,39 @@ import java.util.Map;
  * (no repetition or alternative inside a repetition: {@code (a|aa)+}, {@code (a+)*}) and no
  * sequence holds repetitions that multiply their steps ({@code \s*\s*\S}): the steps at one start
  * position then grow at most linearly with the text, and {@link TextTokenizer#MAX_CHARS_PER_CALL}
- * keeps them well below the limit. Back-references, subexpression calls, conditionals and the
- * absent operator cannot be bounded this way and are refused too. The patterns of real tokenizers
- * (GPT-2 to GPT-4o style splits of Llama 3, Qwen, Mistral, DeepSeek, gpt-oss) all pass.
+ * keeps them well below the limit. Bounded choices (an optional part, {@code {m,n}}, an
+ * alternative) need no repetition to blow up: {@code a?a?…a?aa…ab} tries every way its optional
+ * parts can match before it fails, 2^n of them. So the ways a sequence can match before its last
+ * part that can fail are counted (a {@code ?} doubles them, {@code {m,n}} multiplies them by
+ * n-m+1, a group adds up its alternatives) and must stay below {@link #MAX_WAYS}; where such a
+ * sequence also holds a repetition, each way can rescan the text, so their count must stay within
+ * {@link #MAX_RESCANS}. Back-references, subexpression calls, conditionals and the absent
+ * operator cannot be bounded this way and are refused too. The patterns of real tokenizers
+ * (GPT-2 to GPT-4o style splits of Llama 3, Qwen, Mistral, DeepSeek, gpt-oss) all pass. A
+ * SentencePiece {@code Precompiled} normalizer is checked by {@link PrecompiledCharsmap}.
  */
 public final class TokenizerPatterns {
 
     /** Longer patterns are refused: the check recurses per group, and no real tokenizer comes close. */
     public static final int MAX_PATTERN_LENGTH = 10_000;
     private static final int MAX_DEPTH = 64;
+    /**
+     * Ways a sequence of bounded choices (summed over alternatives) may match at one start
+     * position. Oniguruma tries each before it fails, at a retry or two each: {@code a?}×n
+     * {@code a}×n {@code b} exhausted its 10,000,000 retries per match attempt at n = 24 (2^24
+     * ways) and not at n = 22, so 2^16 leaves a margin of 64. Real tokenizer patterns need at
+     * most 16 (gpt-oss: an optional class, then 7 optional contractions).
+     */
+    public static final long MAX_WAYS = 1L << 16;
+    /**
+     * Times a sequence with a repetition may rescan the text at one start position (its bounded
+     * ways times its repetitions): each rescan costs up to one retry per character, and a call
+     * holds at most {@link TextTokenizer#MAX_CHARS_PER_CALL} (2^20) characters, so 4 rescans stay
+     * 2.4 times below the 10,000,000 retries. Real patterns need at most 4 (Mistral Nemo, gpt-oss:
+     * an optional class before two repeated letter classes).
+     */
+    public static final long MAX_RESCANS = 4;
+    private static final long SATURATED = 1L << 40;
 
     private TokenizerPatterns() {
     }
@@ -49,6 +73,16 @@ public final class TokenizerPatterns {
                         throw new IllegalArgumentException("the " + where + " pattern " + quote(p)
                                 + " is refused: " + ex.getMessage()
                                 + " (such a pattern can make the native tokenizer abort the whole process)", ex);
+                    }
+                } else if (c.getKey().equals("precompiled_charsmap") && c.getValue().isJsonPrimitive()
+                        && o.has("type") && o.get("type").isJsonPrimitive()
+                        && o.get("type").getAsString().equals("Precompiled")) {
+                    try {
+                        PrecompiledCharsmap.check(c.getValue().getAsString());
+                    } catch (IllegalArgumentException ex) {
+                        throw new IllegalArgumentException("the " + where + " Precompiled precompiled_charsmap is refused: "
+                                + ex.getMessage() + " (the native tokenizer would index outside it and abort the whole process)",
+                                ex);
                     }
                 } else {
                     walk(c.getValue(), where);
@@ -82,11 +116,38 @@ public final class TokenizerPatterns {
     /**
      * What the check knows of a piece of pattern: how many repetitions it puts in a row (their
      * steps multiply), whether it holds an alternative or a quantifier (then it must not be
-     * repeated), and whether it can never fail (it can match the empty string).
+     * repeated), whether it can never fail (it can match the empty string), in how many ways its
+     * bounded choices let it match ({@code ways}; {@code tried}: those a failure after it is
+     * final goes through, fewer when it ends in parts that cannot fail) and how often it can
+     * rescan the text ({@code rescans}: each unbounded repetition, times the ways around it).
      */
-    private record Info(int degree, boolean complex, boolean neverFails, boolean repeat) {
-        static final Info SIMPLE = new Info(0, false, false, false);
-        static final Info EMPTY = new Info(0, false, true, false);
+    private record Info(int degree, boolean complex, boolean neverFails, boolean repeat, long ways, long rescans,
+            long tried) {
+        static final Info SIMPLE = new Info(0, false, false, false, 1, 0, 1);
+        static final Info EMPTY = new Info(0, false, true, false, 1, 0, 1);
+
+        Info(int degree, boolean complex, boolean neverFails, boolean repeat, long ways, long rescans) {
+            this(degree, complex, neverFails, repeat, ways, rescans, ways);
+        }
+    }
+
+    private static long plus(long a, long b) {
+        return Math.min(SATURATED, a + b);
+    }
+
+    private static long times(long a, long b) {
+        return a == 0 || b <= SATURATED / a ? Math.min(SATURATED, a * b) : SATURATED;
+    }
+
+    /** The ways and rescans of a sequence: ways multiply; each part's rescans repeat for every way of the others. */
+    private static long[] sequence(List<Info> items) {
+        long ways = 1;
+        long rescans = 0;
+        for (Info i : items) {
+            rescans = plus(times(rescans, i.ways()), times(i.rescans(), ways));
+            ways = times(ways, i.ways());
+        }
+        return new long[] {ways, rescans};
     }
 
     private static final class Parser {
@@ -118,12 +179,24 @@ public final class TokenizerPatterns {
             int degree = 0;
             boolean complex = branches.size() > 1;
             boolean neverFails = false;
+            long ways = 0;
+            long rescans = 0;
+            long tried = 0;
             for (Info b : branches) {
+                tried = plus(tried, b.tried());
                 degree = Math.max(degree, b.degree());
                 complex |= b.complex();
                 neverFails |= b.neverFails();
+                ways = plus(ways, b.ways());
+                rescans = plus(rescans, b.rescans());
             }
-            return new Info(degree, complex, neverFails, false);
+            // Alternatives are tried one after the other at the same start position: their ways add up.
+            if (tried >= MAX_WAYS) {
+                throw new IllegalArgumentException((branches.size() == 1 ? "its optional parts and alternatives in a row"
+                        : "its " + branches.size() + " alternatives") + " can match in " + count(tried) + " ways, "
+                        + count(MAX_WAYS) + " or more (backtracking tries each before it fails)");
+            }
+            return new Info(degree, complex, neverFails, false, ways, rescans);
         }
 
         private Info concat(int depth) {
@@ -156,7 +229,23 @@ public final class TokenizerPatterns {
                 throw new IllegalArgumentException(degree + " repetitions in a row can backtrack into each other"
                         + " (steps grow with a power of the text's length)");
             }
-            return new Info(degree, complex, neverFails, false);
+            // Parts after the last one that can fail are tried once: a failure never backtracks into them.
+            int lastCanFail = items.size() - 1;
+            while (lastCanFail >= 0 && items.get(lastCanFail).neverFails()) {
+                lastCanFail--;
+            }
+            long[] tried = sequence(items.subList(0, lastCanFail + 1)); // its ways are checked by the alternation
+            if (tried[1] > MAX_RESCANS) {
+                throw new IllegalArgumentException("its optional parts and alternatives let the repetitions after them"
+                        + " rescan the text " + count(tried[1]) + " times, more than " + MAX_RESCANS
+                        + " (backtracking tries each way over the whole text)");
+            }
+            long[] all = sequence(items);
+            return new Info(degree, complex, neverFails, false, all[0], all[1], tried[0]);
+        }
+
+        private static String count(long n) {
+            return n >= SATURATED ? "over 2^40" : String.format("%,d", n);
         }
 
         private Info quantified(Info atom, int atomStart) {
@@ -199,13 +288,18 @@ public final class TokenizerPatterns {
                 throw new IllegalArgumentException("a repeated repetition at " + atomStart);
             }
             if (max >= 0 && max <= 1) {
-                return new Info(atom.degree(), true, min == 0 || atom.neverFails(), false);
+                long ways = max == 0 ? 1 : min == 0 ? plus(atom.ways(), 1) : atom.ways();
+                return new Info(atom.degree(), true, min == 0 || atom.neverFails(), false, ways, atom.rescans());
             }
             if (atom.complex() || atom.degree() > 0) {
                 throw new IllegalArgumentException("the repetition at " + atomStart + " repeats a part with its own"
                         + " repetition or alternatives (backtracking grows exponentially)");
             }
-            return new Info(1, true, min == 0, true);
+            if (max >= 0) {
+                // A bounded count of one character or class: max-min+1 ways, no rescans of the text.
+                return new Info(0, true, min == 0, false, Math.max(1, (long) max - min + 1), 0);
+            }
+            return new Info(1, true, min == 0, true, 1, 1);
         }
 
         private static int bound(String digits) {
@@ -303,9 +397,10 @@ public final class TokenizerPatterns {
             pos++;
             if (lookaround) {
                 // A look-around can fail, and it repeats its own steps at each position it is tried.
-                return new Info(inner.degree(), true, false, false);
+                return new Info(inner.degree(), true, false, false, inner.ways(), inner.rescans());
             }
-            return new Info(inner.degree(), inner.complex() || inner.degree() > 0, inner.neverFails(), false);
+            return new Info(inner.degree(), inner.complex() || inner.degree() > 0, inner.neverFails(), false,
+                    inner.ways(), inner.rescans());
         }
 
         private void characterClass() {
@@ -359,7 +454,7 @@ public final class TokenizerPatterns {
                     throw new IllegalArgumentException("the back-reference or subexpression call \\" + c + " at "
                             + start + " cannot be bounded");
                 case 'R', 'X':
-                    return new Info(0, true, false, false); // a line break or grapheme: alternatives inside
+                    return new Info(0, true, false, false, 2, 0); // a line break or grapheme: alternatives inside
                 case 'p', 'P', 'x', 'o':
                     if (more() && peek() == '{') {
                         int end = s.indexOf('}', pos);

@@ -47,7 +47,17 @@ class HostileTokenizerTest {
     /** Shapes whose backtracking grows exponentially or with a power of the text's length, and what cannot be bounded. */
     static final List<String> HOSTILE = List.of("(a|aa)+$", "(a+)+b", "(?:a*)*c", "(\\s?)+x", "\\s*\\s*\\S",
             "x(?:\\s*)\\s+y", "(?=\\s*)+a", "(a)\\1", "(?<n>a)\\k<n>", "(?<n>a|\\g<n>)", "(?(1)a|b)", "(?~abc)",
-            "a{1,5}{2}", "(?x) a+ a+ b");
+            "a{1,5}{2}", "(?x) a+ a+ b",
+            // bounded choices in a row, no unbounded repetition (the review's repros): 2^25, 2^30, 2^28 ways
+            "a?".repeat(25) + "a".repeat(25) + "b", "[ab]?".repeat(30) + "[ab]".repeat(30) + "[de]",
+            "(?:a|[ab])".repeat(28) + "[de]", "(?:a?)".repeat(16) + "b", "(?:a|b|c|d)".repeat(8) + "x",
+            "a{0,15}".repeat(4) + "b", "(?:" + "a?".repeat(16) + ")b", ("a?".repeat(15) + "b|").repeat(2) + "a?".repeat(15) + "b",
+            // bounded ways that each rescan the text through a repetition
+            "[ab]?".repeat(3) + "[ab]*c", "a{0,4}\\s*x", "(?:a|b|c|d|e)\\s+x");
+
+    /** At the caps: 2^15 ways, 4 rescans, and never-failing choices at the end (tried once, not multiplied). */
+    static final List<String> AT_CAP = List.of("a?".repeat(15) + "a".repeat(15) + "b", "[ab]?[ab]?[ab]*c", "a{0,3}\\s*x",
+            "(?:a|b|c|d)\\s+x", "x" + "a?".repeat(40), "\\p{N}{1,3}a{2}\\s*b");
 
     @Test
     void realPatternsPassAndHostileShapesAreRefused() {
@@ -56,6 +66,60 @@ class HostileTokenizerTest {
         }
         for (String p : HOSTILE) {
             assertThrows(IllegalArgumentException.class, () -> TokenizerPatterns.checkPattern(p), p);
+        }
+        for (String p : AT_CAP) {
+            assertDoesNotThrow(() -> TokenizerPatterns.checkPattern(p), p);
+        }
+    }
+
+    /** The review's repro files: each refused before the native load, naming the file, the pattern and why. */
+    @Test
+    void boundedChoicesInARowAreRefusedInNormalizersSplitsAndSequences() throws Exception {
+        String opt = "a?".repeat(25) + "a".repeat(25) + "b";
+        writeTokenizer(split("\\s+"), replace(opt));
+        IOException e = assertThrows(IOException.class, () -> TextTokenizer.load(dir));
+        assertTrue(e.getMessage().contains(dir.resolve("tokenizer.json").toString()) && e.getMessage().contains("a?a?a?")
+                && e.getMessage().contains("33,554,432 ways"), e.getMessage());
+        for (String p : List.of("[ab]?".repeat(30) + "[ab]".repeat(30) + "[de]", "(?:a|[ab])".repeat(28) + "[de]")) {
+            JsonObject seq = new JsonObject();
+            seq.addProperty("type", "Sequence");
+            JsonArray list = new JsonArray();
+            list.add(split("\\s+"));
+            list.add(split(p));
+            seq.add("pretokenizers", list);
+            writeTokenizer(seq, null);
+            e = assertThrows(IOException.class, () -> TextTokenizer.load(dir));
+            assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("pre_tokenizer")
+                    && e.getMessage().contains(p.substring(0, 20)) && e.getMessage().contains("ways"), e.getMessage());
+        }
+    }
+
+    /** A malformed SentencePiece charsmap (the review's repro) is refused before the native load, also inside a Sequence. */
+    @Test
+    void malformedPrecompiledCharsmapIsRefused() throws Exception {
+        JsonObject seq = new JsonObject();
+        seq.addProperty("type", "Sequence");
+        JsonArray list = new JsonArray();
+        list.add(precompiled("BAAAAAAAAABhAA=="));
+        seq.add("normalizers", list);
+        writeTokenizer(split("\\s+"), seq);
+        IOException e = assertThrows(IOException.class, () -> TextTokenizer.load(dir));
+        assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("normalizer Precompiled")
+                && e.getMessage().contains("trie unit"), e.getMessage());
+    }
+
+    /** A well-formed charsmap passes the check and the native tokenizer applies it as the check reads it ('a' becomes 'b'). */
+    @Test
+    void wellFormedPrecompiledCharsmapLoadsAndNormalizes() throws Exception {
+        writeTokenizer(split("\\s+"), precompiled(PrecompiledCharsmapTest.map(512, 0, "b\0")));
+        try (TextTokenizer t = TextTokenizer.load(dir)) {
+            // 'b' (id 2), the space isolated by the split (unknown, 0), 'b'
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 0, 2}, t.encode("a a", false));
+        }
+        // A two-byte key: 'é' (C3 A9) walks two levels of the trie before its leaf.
+        writeTokenizer(split("\\s+"), precompiled(PrecompiledCharsmapTest.chain("é", 0)));
+        try (TextTokenizer t = TextTokenizer.load(dir)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 0, 1}, t.encode("é a", false));
         }
     }
 
@@ -123,15 +187,45 @@ class HostileTokenizerTest {
     @Test
     void childJvmSurvivesAHostileTokenizerFolder() throws Exception {
         writeTokenizer(split("(a|aa)+$"), null);
+        String text = runChild("a".repeat(40) + "b");
+        assertTrue(text.contains("refused:"), text);
+    }
+
+    /** The ways at the cap, run natively in a child JVM on the document that makes the refused repro give up. */
+    @Test
+    void childJvmEncodesAtTheWaysCap() throws Exception {
+        writeTokenizer(split(AT_CAP.get(0)), null);
+        String text = runChild("a".repeat(30) + "c");
+        assertTrue(text.contains("encoded:"), text);
+    }
+
+    private String runChild(String document) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                HostileTokenizerMain.class.getName(), dir.toString(), "a".repeat(40) + "b")
+                HostileTokenizerMain.class.getName(), dir.toString(), document)
                 .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         String text = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
-        assertTrue(text.contains("refused:"), text);
+        return text;
+    }
+
+    private static JsonObject replace(String regex) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "Replace");
+        JsonObject pattern = new JsonObject();
+        pattern.addProperty("Regex", regex);
+        o.add("pattern", pattern);
+        o.addProperty("content", "x");
+        return o;
+    }
+
+    private static JsonObject precompiled(String base64) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "Precompiled");
+        o.addProperty("precompiled_charsmap", base64);
+        return o;
     }
 
     private static JsonObject split(String regex) {
@@ -150,6 +244,7 @@ class HostileTokenizerTest {
         JsonObject vocab = new JsonObject();
         vocab.addProperty("[UNK]", 0);
         vocab.addProperty("a", 1);
+        vocab.addProperty("b", 2);
         JsonObject model = new JsonObject();
         model.addProperty("type", "WordLevel");
         model.add("vocab", vocab);
