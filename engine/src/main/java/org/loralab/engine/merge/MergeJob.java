@@ -423,11 +423,12 @@ public final class MergeJob {
                 }
                 meta.metrics.put("trainable_parameters", (double) merged.parameterCount());
                 meta.description = spec.taskDescription();
-                AdapterWriter.write(merged, meta, spec.output(), spec.overwrite());
+                // the export first: it is the long, memory-hungry part, so a failure there leaves no adapter without its model
                 if (spec.exportModel()) {
                     MergedModelWriter.write(model, merged, spec.baseModel(), exportFolder(spec.output()),
                             spec.overwrite());
                 }
+                AdapterWriter.write(merged, meta, spec.output(), spec.overwrite());
             }
             return new Result(spec.output(), weights, pruned, loss);
         }

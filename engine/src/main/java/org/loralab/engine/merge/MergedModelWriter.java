@@ -53,7 +53,8 @@ public final class MergedModelWriter {
     /** {@code w + delta} in w's dtype, a new array; the delta and the float32 sum are closed at once. */
     private static NDArray merged(NDArray w, LoraModule mod, String name) {
         try (NDScope scope = new NDScope()) {
-            NDArray sum = w.add(mod.deltaWeight()); // float32 (or wider): rounded once below
+            // delta first: the sum goes to the delta's manager, as a cached model's weights take no new arrays
+            NDArray sum = mod.deltaWeight().add(w); // float32 (or wider): rounded once below
             FiniteTensors.require(sum, name, "merging the adapter into the base model");
             NDArray out = Bf16.cast(sum, Bf16.dtypeOf(w));
             NDScope.unregister(out);

@@ -202,4 +202,22 @@ class SharedModelJobsTest {
         cache.releaseIdle(); // every lease came back: nothing stays loaded
         assertEquals(0, cache.size());
     }
+
+    private static Path linearMergeExported(String name, List<Path> bank) throws Exception {
+        return MergeJob.run(MergeJob.Spec.builder().baseModel(model).adapters(bank).method(MergeMethod.LINEAR)
+                .classic(MergeSettings.of(MergeMethod.LINEAR)).loraHubBudget(8).prune(PruneSettings.defaults())
+                .tune(TrainingFixtures.config(1).withSeed(3)).prompt(TrainingFixtures.PROMPT).topK(1).temperature(1)
+                .exportModel(true).output(dir.resolve(name)).device(CPU).build(), List.of(), TrainingListener.NONE).adapter();
+    }
+
+    /** "Export the merged model" on the cached model (KNIME's default) writes what it writes on a model of its own. */
+    @Test
+    void aMergeExportsItsModelFromTheCachedWeights() throws Exception {
+        List<Path> bank = List.of(training("export-a", 11).call(), training("export-b", 12).call());
+        Path solo = linearMergeExported("export-solo", bank);
+        cacheOn();
+        Path cached = linearMergeExported("export-cached", bank);
+        assertArrayEquals(Files.readAllBytes(solo.resolveSibling("export-solo-model").resolve("model.safetensors")),
+                Files.readAllBytes(cached.resolveSibling("export-cached-model").resolve("model.safetensors")));
+    }
 }
