@@ -4,14 +4,17 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,12 +27,15 @@ import java.util.concurrent.ExecutionException;
  * is refused, see {@link LinearLayer#isShared()}) and their NDManager is capped, so no job's array
  * can attach to it.
  *
- * <p>Jobs asking for a model being loaded wait for that one load. A model no lease holds stays
- * loaded while the models held fit in the budget ({@value #BUDGET_PROPERTY}); beyond it, idle
- * models are freed least recently used first, at once. Budget 0 turns caching off: each lease
- * loads a model of its own and frees it when closed, exactly as without a cache (the CLI's
- * default). A changed model folder (see {@link ModelFolderFingerprint}) is loaded anew; the old
- * copy goes when its last lease does.
+ * <p>Jobs asking for a model being loaded wait for that one load. If the job loading it is
+ * cancelled (its thread interrupted: KNIME's cancel), only that job fails: one of the waiters loads
+ * the model instead. A model no lease holds stays loaded while the models held fit in the budget
+ * ({@value #BUDGET_PROPERTY}); beyond it, idle models are freed least recently used first, at
+ * once. "Held" counts every copy in memory, including an old copy a job still uses after its
+ * folder changed or after {@link #releaseAll()}. Budget 0 turns caching off: each lease loads a
+ * model of its own and frees it when closed, exactly as without a cache (the CLI's default). A
+ * changed model folder (see {@link ModelFolderFingerprint}) is loaded anew; the old copy goes when
+ * its last lease does.
  */
 public final class ModelCache {
 
@@ -44,6 +50,8 @@ public final class ModelCache {
     private static final ThreadLocal<String> LAST_ON_THREAD = new ThreadLocal<>();
 
     private final Map<Key, Entry> entries = new LinkedHashMap<>();
+    /** Retired entries still leased: no new lease gets them, but their weights are in memory, so they count against the budget. */
+    private final Set<Entry> retiredHeld = new HashSet<>();
     private long budgetBytes;
     private long clock; // for least-recently-used order
     private long loads;
@@ -66,6 +74,20 @@ public final class ModelCache {
 
         boolean loaded() {
             return model.isDone() && !model.isCompletedExceptionally();
+        }
+    }
+
+    /** Which entry a lease got, and whether the leasing thread is the one to load it. */
+    private record Claim(Entry entry, boolean loadHere) {
+    }
+
+    /**
+     * Completes an entry's future when its loading job was cancelled: the load did not fail, so
+     * the waiters ask again instead of failing with the cancelled job's interrupt. Never escapes.
+     */
+    private static final class LoadAbandoned extends Exception {
+        LoadAbandoned(Throwable cause) {
+            super(cause);
         }
     }
 
@@ -176,95 +198,157 @@ public final class ModelCache {
         return hits;
     }
 
-    /** Bytes of the weights of every model held (leased or idle). */
+    /** Bytes of the weights of every model held (leased or idle, retired copies still leased included). */
     public synchronized long bytesHeld() {
+        return heldBytes();
+    }
+
+    /** Models held (leased or idle, retired copies still leased included; not those being loaded). */
+    public synchronized int size() {
+        return (int) (entries.values().stream().filter(Entry::loaded).count()
+                + retiredHeld.stream().filter(Entry::loaded).count());
+    }
+
+    /** Every loaded copy in memory: what the budget is about (an entry being loaded counts 0 until it is). */
+    private long heldBytes() {
         long b = 0;
         for (Entry e : entries.values()) {
+            b += e.bytes;
+        }
+        for (Entry e : retiredHeld) {
             b += e.bytes;
         }
         return b;
     }
 
-    /** Models held (leased or idle, not counting those being loaded). */
-    public synchronized int size() {
-        return (int) entries.values().stream().filter(Entry::loaded).count();
-    }
-
     /**
      * A model for one job: the cached one when the same folder content is loaded with the same
      * dtype and device, else loaded now (concurrent requests for it wait for this one load). A load
-     * that fails is not cached: the next request tries again.
+     * that fails is not cached: the next request tries again. A load whose job is cancelled fails
+     * that job only ({@link CancellationException}); a job waiting for it loads the model instead.
      */
     public Lease lease(Path dir, ModelOptions options) throws IOException {
         ModelConfig config = ModelConfig.load(dir); // first: its errors are the clearest
         Device device = options.resolveDevice();
         DataType dtype = options.resolveDtype(device, config.torchDtype());
-        long budget;
-        synchronized (this) {
-            budget = budgetBytes;
-        }
-        if (budget == 0) {
-            long t0 = System.nanoTime();
-            CausalLM own = loader.load(dir, options);
-            synchronized (this) {
-                loads++;
-            }
-            return new Lease(this, null, own, false, String.format(Locale.ROOT, "loaded in %.1f s (model cache off)", seconds(t0)));
+        if (budget() == 0) {
+            return ownModel(dir, options);
         }
         Key key = new Key(dir.toRealPath(), ModelFolderFingerprint.of(dir), dtype, device);
-        Entry entry;
-        boolean loadHere;
-        List<CausalLM> freed = new ArrayList<>();
+        long estimate = estimateBytes(dir, config.torchDtype(), dtype);
+        while (true) {
+            long t0 = System.nanoTime();
+            Claim claim = claim(key, estimate);
+            if (claim.loadHere()) {
+                load(claim.entry(), dir, options);
+            }
+            CausalLM base = await(claim, dir);
+            if (base != null) {
+                return newLease(claim, base, t0);
+            }
+            // the job that was loading it was cancelled, not this one: ask again (one waiter loads)
+        }
+    }
+
+    /** Caching off: a model of the lease's own, freed when it closes. */
+    private Lease ownModel(Path dir, ModelOptions options) throws IOException {
+        long t0 = System.nanoTime();
+        CausalLM own = loader.load(dir, options);
         synchronized (this) {
-            entry = entries.get(key);
-            loadHere = entry == null;
+            loads++;
+        }
+        return new Lease(this, null, own, false, String.format(Locale.ROOT, "loaded in %.1f s (model cache off)", seconds(t0)));
+    }
+
+    /** Leases the entry for key; creates it (for the caller to load) when there is none, making room first. */
+    private Claim claim(Key key, long estimate) {
+        List<CausalLM> freed = new ArrayList<>();
+        Claim claim;
+        synchronized (this) {
+            Entry entry = entries.get(key);
+            boolean loadHere = entry == null;
             if (loadHere) {
                 retireOtherVersions(key, freed);
-                freed.addAll(evictOverBudget(estimateBytes(dir, config.torchDtype(), dtype)));
+                freed.addAll(evictOverBudget(estimate));
                 entry = new Entry(key);
                 entries.put(key, entry);
-            } else {
-                hits++;
             }
             entry.leases++;
+            claim = new Claim(entry, loadHere);
         }
         freed.forEach(CausalLM::close);
-        long t0 = System.nanoTime();
-        if (loadHere) {
-            load(entry, dir, options);
-        }
-        CausalLM base;
+        return claim;
+    }
+
+    /**
+     * Waits for the claimed entry's load. Returns null when another job loaded it and was cancelled
+     * meanwhile: the caller asks again. Any failure gives the claim back.
+     */
+    private CausalLM await(Claim claim, Path dir) throws IOException {
         try {
-            base = entry.model.get();
+            return claim.entry().model.get();
         } catch (InterruptedException e) {
-            release(entry);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("cancelled while waiting for the base model " + dir + " to load");
+            release(claim.entry());
+            throw cancelledWaiting(dir);
         } catch (ExecutionException e) {
-            release(entry);
+            release(claim.entry());
             Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
+            if (!(cause instanceof LoadAbandoned abandoned)) {
+                throw rethrow(cause);
             }
-            if (cause instanceof RuntimeException re) {
-                throw re;
+            if (claim.loadHere()) {
+                throw cancelledLoad(dir, abandoned.getCause()); // this job is the cancelled one
             }
-            if (cause instanceof Error err) {
-                throw err;
+            if (Thread.interrupted()) {
+                throw cancelledWaiting(dir); // cancelled too: no new load for it
             }
-            throw new IOException(cause);
+            return null;
         }
+    }
+
+    private static CancellationException cancelledWaiting(Path dir) {
+        Thread.currentThread().interrupt(); // KNIME sees the cancel
+        return new CancellationException("cancelled while waiting for the base model " + dir + " to load");
+    }
+
+    private static IOException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return cause instanceof IOException io ? io : new IOException(cause);
+    }
+
+    /** The cancelled job's own error; its interrupt flag set again if the loader swallowed it, so KNIME sees the cancel. */
+    private static CancellationException cancelledLoad(Path dir, Throwable cause) {
+        if (causedBy(cause, InterruptedException.class)) {
+            Thread.currentThread().interrupt();
+        }
+        CancellationException c = new CancellationException("cancelled while loading the base model " + dir);
+        c.initCause(cause);
+        return c;
+    }
+
+    private Lease newLease(Claim claim, CausalLM base, long t0) {
         CausalLM view;
         try {
             view = base.view();
         } catch (RuntimeException | Error e) {
-            release(entry);
+            release(claim.entry());
             throw e;
         }
-        String how = loadHere ? String.format(Locale.ROOT, "loaded in %.1f s, kept in the model cache", seconds(t0))
+        boolean fromCache = !claim.loadHere();
+        if (fromCache) {
+            synchronized (this) {
+                hits++; // counted when served: a waiter whose loading job was cancelled may load it itself
+            }
+        }
+        String how = !fromCache ? String.format(Locale.ROOT, "loaded in %.1f s, kept in the model cache", seconds(t0))
                 : String.format(Locale.ROOT, "from the model cache%s", seconds(t0) >= 0.05
                         ? String.format(Locale.ROOT, " after waiting %.1f s for another job's load", seconds(t0)) : "");
-        return new Lease(this, entry, view, !loadHere, how);
+        return new Lease(this, claim.entry(), view, fromCache, how);
     }
 
     private void load(Entry entry, Path dir, ModelOptions options) {
@@ -281,10 +365,27 @@ public final class ModelCache {
             freed.forEach(CausalLM::close);
         } catch (IOException | RuntimeException | Error e) {
             synchronized (this) {
-                entries.remove(entry.key, entry); // not cached: the next request loads again
+                entries.remove(entry.key, entry); // not cached: the next request (or a waiter) loads again
             }
-            entry.model.completeExceptionally(e);
+            // a cancelled job's interrupt is not the model's failure: its waiters must not get it
+            entry.model.completeExceptionally(cancelled(e) ? new LoadAbandoned(e) : e);
         }
+    }
+
+    /** Whether a load failed because its thread was cancelled (interrupted) rather than because of the model. */
+    private static boolean cancelled(Throwable e) {
+        return Thread.currentThread().isInterrupted() || causedBy(e, ClosedByInterruptException.class)
+                || causedBy(e, InterruptedException.class) || causedBy(e, CancellationException.class);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        int depth = 0; // bounded: a cause chain may loop
+        for (Throwable t = e; t != null && depth++ < 32; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double seconds(long t0) {
@@ -318,21 +419,21 @@ public final class ModelCache {
     private void retire(Entry e, List<CausalLM> freed) {
         e.retired = true;
         entries.remove(e.key, e); // no new lease gets it
-        if (e.leases == 0 && e.loaded()) {
+        if (e.leases > 0) {
+            retiredHeld.add(e); // still in memory until its last lease closes
+        } else if (e.loaded()) {
             freed.add(e.model.join());
         }
     }
 
     /**
-     * Idle models, least recently used first, until the held ones plus {@code incoming} fit the
+     * Idle models, least recently used first, until every copy held (retired ones still leased
+     * included: they take memory too, only they cannot be freed yet) plus {@code incoming} fits the
      * budget; returns them for closing outside the lock.
      */
     private List<CausalLM> evictOverBudget(long incoming) {
         List<CausalLM> freed = new ArrayList<>();
-        long held = incoming;
-        for (Entry e : entries.values()) {
-            held += e.bytes;
-        }
+        long held = incoming + heldBytes();
         while (held > budgetBytes) {
             Entry lru = null;
             for (Entry e : entries.values()) {
@@ -356,9 +457,11 @@ public final class ModelCache {
         synchronized (this) {
             entry.leases--;
             entry.lastUsed = ++clock;
-            if (entry.leases == 0 && entry.retired && entry.loaded()) {
-                entries.remove(entry.key, entry);
-                toClose = entry.model.join();
+            if (entry.leases == 0 && entry.retired) {
+                retiredHeld.remove(entry);
+                if (entry.loaded()) {
+                    toClose = entry.model.join();
+                }
             }
             freed = evictOverBudget(0);
         }

@@ -3,6 +3,7 @@ package org.loralab.engine.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +18,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -206,6 +210,158 @@ class ModelCacheTest {
             forward(l.model());
         }
         assertEquals(2, loader.loads.get());
+    }
+
+    /** A job on a thread of its own (as KNIME runs a node), keeping what lease() gave it and its interrupt flag after. */
+    private static final class Job extends Thread {
+        final ModelCache cache;
+        volatile Object result; // the Lease or what lease() threw
+        volatile boolean interruptedAfter;
+
+        Job(ModelCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            try {
+                result = cache.lease(a, CPU);
+            } catch (Throwable t) {
+                result = t;
+            }
+            interruptedAfter = Thread.currentThread().isInterrupted();
+        }
+    }
+
+    private static void awaitParked(List<Job> jobs) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!jobs.stream().allMatch(j -> j.getState() == Thread.State.WAITING)) {
+            assertTrue(System.nanoTime() < deadline, "the waiting jobs never blocked on the load");
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * KNIME cancels the node that is loading the model (interrupts its thread) while two others wait
+     * for that load: the cancelled one gets its cancellation, the two others one new load between
+     * them. inRealLoad: the interrupt lands in the file reads (ClosedByInterruptException, flag
+     * set); else in a loader that swallows the flag (IOException caused by InterruptedException).
+     */
+    private static void cancelTheLoadingJob(boolean inRealLoad) throws Exception {
+        AtomicInteger loaderCalls = new AtomicInteger();
+        CountDownLatch loading = new CountDownLatch(1);
+        List<Job> waiters = new ArrayList<>();
+        ModelCache cache = new ModelCache(1L << 30, (d, o) -> {
+            if (loaderCalls.incrementAndGet() == 1) {
+                loading.countDown();
+                try {
+                    awaitParked(waiters);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                Thread.currentThread().interrupt(); // KNIME's cancel
+                if (!inRealLoad) {
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        throw new IOException("interrupted while reading the weights", e);
+                    }
+                }
+            }
+            return CausalLM.load(d, o);
+        });
+        Job loader = new Job(cache);
+        waiters.add(new Job(cache));
+        waiters.add(new Job(cache));
+        loader.start();
+        loading.await();
+        waiters.forEach(Thread::start);
+        loader.join(30_000);
+        for (Job w : waiters) {
+            w.join(30_000);
+        }
+
+        List<ModelCache.Lease> leases = new ArrayList<>();
+        for (Job w : waiters) {
+            assertInstanceOf(ModelCache.Lease.class, w.result, "a waiting job failed with the cancelled job's interrupt");
+            leases.add((ModelCache.Lease) w.result);
+        }
+        assertInstanceOf(CancellationException.class, loader.result, String.valueOf(loader.result));
+        assertTrue(loader.interruptedAfter, "the cancelled job's thread stays interrupted, as KNIME expects");
+        Throwable cause = ((Throwable) loader.result).getCause();
+        Class<? extends Throwable> expected = inRealLoad ? java.nio.channels.ClosedByInterruptException.class : IOException.class;
+        assertTrue(expected.isInstance(cause), "cancelled by " + cause);
+        assertEquals(2, loaderCalls.get(), "the cancelled load, then one load for both waiters");
+        assertEquals(1, cache.loads());
+        assertEquals(1, cache.hits());
+        assertEquals(1, leases.stream().filter(l -> !l.fromCache()).count());
+        NDArray w = embedding(leases.get(0).model());
+        assertSame(w, embedding(leases.get(1).model()));
+        leases.forEach(l -> forward(l.model()));
+        leases.forEach(ModelCache.Lease::close);
+        assertEquals(1, cache.size());
+        assertEquals(1, cache.releaseIdle());
+        assertTrue(w.isReleased());
+    }
+
+    @Test
+    void cancellingTheLoadingJobInTheFileReadsLeavesItsWaitersAModel() throws Exception {
+        cancelTheLoadingJob(true);
+    }
+
+    @Test
+    void cancellingTheLoadingJobInALoaderThatSwallowsTheFlagLeavesItsWaitersAModel() throws Exception {
+        cancelTheLoadingJob(false);
+    }
+
+    @Test
+    void aRetiredCopyStillInUseCountsAgainstTheBudget() throws Exception {
+        Path m = new TinyCheckpoint().seed(9).write(dir.resolve("retiring"));
+        ModelCache cache = new ModelCache(modelBytes * 5 / 2, new CountingLoader()); // room for two copies
+        ModelCache.Lease longJob = cache.lease(m, CPU); // a long job on the old version
+        NDArray old = embedding(longJob.model());
+        Files.setLastModifiedTime(m.resolve("model.safetensors"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        NDArray renewed;
+        try (ModelCache.Lease l = cache.lease(m, CPU)) {
+            assertFalse(l.fromCache());
+            renewed = embedding(l.model());
+        }
+        assertEquals(2 * modelBytes, cache.bytesHeld(), "the old copy the long job holds is in memory too");
+        assertEquals(2, cache.size());
+        NDArray wb;
+        try (ModelCache.Lease lb = cache.lease(b, CPU)) {
+            wb = embedding(lb.model());
+        }
+        assertTrue(renewed.isReleased(), "three copies do not fit: the least recently used idle one goes");
+        assertFalse(wb.isReleased());
+        assertFalse(old.isReleased(), "in use");
+        assertEquals(2 * modelBytes, cache.bytesHeld());
+        assertTrue(cache.bytesHeld() <= cache.budget());
+        forward(longJob.model());
+        longJob.close();
+        assertTrue(old.isReleased(), "retired: freed with its last lease");
+        assertEquals(modelBytes, cache.bytesHeld());
+        assertEquals(1, cache.releaseIdle());
+    }
+
+    @Test
+    void aModelStillInUseAfterReleaseAllCountsAgainstTheBudget() throws Exception {
+        ModelCache cache = new ModelCache(modelBytes * 3 / 2, new CountingLoader()); // room for one copy
+        ModelCache.Lease running = cache.lease(a, CPU);
+        NDArray wa = embedding(running.model());
+        cache.releaseAll();
+        assertEquals(modelBytes, cache.bytesHeld(), "released, but the running job still holds it");
+        NDArray wb;
+        try (ModelCache.Lease lb = cache.lease(b, CPU)) {
+            wb = embedding(lb.model());
+            forward(lb.model());
+        }
+        assertTrue(wb.isReleased(), "idle beside the copy still in use, it does not fit");
+        assertFalse(wa.isReleased());
+        running.close();
+        assertTrue(wa.isReleased());
+        assertEquals(0, cache.bytesHeld());
+        assertEquals(0, cache.size());
     }
 
     @Test
