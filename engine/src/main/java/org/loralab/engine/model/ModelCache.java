@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Base models loaded once per JVM and shared by the jobs that run in it (KNIME nodes, Spark tasks):
@@ -504,7 +505,7 @@ public final class ModelCache {
         private final CausalLM model;
         private final boolean fromCache;
         private final String origin;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         private Lease(ModelCache cache, Entry entry, CausalLM model, boolean fromCache, String origin) {
             this.cache = cache;
@@ -532,10 +533,9 @@ public final class ModelCache {
 
         @Override
         public void close() {
-            if (closed) {
-                return;
+            if (!closed.compareAndSet(false, true)) {
+                return; // closed already, perhaps by another thread at this moment: release once
             }
-            closed = true;
             model.close(); // a view: only the job's arrays; caching off: the whole model
             if (entry != null) {
                 cache.release(entry);
