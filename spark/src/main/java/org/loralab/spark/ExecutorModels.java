@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.Summarizer;
 
 /**
  * The executor JVM's warm models: one open {@link Summarizer} per distinct setting, shared by every
  * task of the JVM and kept open between tasks and jobs, so a partition after the first loads nothing.
- * The one place that opens models for Spark: when the engine has a model cache, this class leases
- * from it instead.
+ * The one place that opens models for Spark. Their base models come from the engine's model cache (one
+ * copy shared between adapters), except with --merge, which merges into a model of its own as the CLI does.
  *
  * <p>A summarizer is used by several tasks at once: generation only reads the weights (each decode
  * has its own arrays), as two engine jobs beside each other do. A setting no task uses is closed once
@@ -78,7 +79,9 @@ public final class ExecutorModels {
         long load = 0;
         if (e == null) {
             long start = System.nanoTime();
-            e = new Entry(Summarizer.open(options));
+            // --merge as in the CLI: merged into a model of its own (the engine's cache would share the weights and only
+            // attach the adapter: other tokens); otherwise the cache shares one base model between adapters.
+            e = new Entry(Summarizer.openFrom(options.mergeAdapter() ? ModelCache.uncached() : ModelCache.shared(), options));
             load = System.nanoTime() - start;
             loads++;
             OPEN.put(options, e);

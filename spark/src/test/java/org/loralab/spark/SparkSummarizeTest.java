@@ -26,6 +26,7 @@ import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
 import org.loralab.engine.lora.LoraModule;
 import org.loralab.engine.model.CausalLM;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
@@ -139,6 +140,46 @@ class SparkSummarizeTest {
                 assertEquals(baseErrors.get(i), r.getAs("summary_error"), "row " + i);
             }
         }
+    }
+
+    /**
+     * --merge merges the adapter into the weights in Spark as in the CLI (whose model cache is off). Spark's executors
+     * keep the engine's model cache on (sharing one base model between adapters); there a merge used to attach the
+     * adapter unmerged, which in bf16 gives other tokens.
+     */
+    @Test
+    void aMergedAdapterIsMergedAsInTheCli() throws Exception {
+        Path bf16 = new TinyCheckpoint().seed(4).dtype("bfloat16").write(dir.resolve("base-bf16"));
+        Path bf16Adapter = dir.resolve("adapter-bf16");
+        try (CausalLM m = CausalLM.load(bf16, new ModelOptions("cpu", "float32"));
+                LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 3)) {
+            java.util.Random r = new java.util.Random(2);
+            for (LoraModule mod : a.modules().values()) {
+                float[] b = new float[(int) mod.b().getShape().size()];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) (r.nextGaussian() * 0.2);
+                }
+                NativeArrays.assign(mod.b(), b);
+            }
+            AdapterWriter.write(a, null, bf16Adapter, false);
+        }
+        String[] merged = {"-m", bf16.toString(), "--adapter", bf16Adapter.toString(), "--merge", "--dtype", "bfloat16", "--data",
+            docs.toString()};
+        ModelCache.shared().setBudget(0); // as the CLI's main sets it
+        Path cliOut;
+        try {
+            List<String> args = new ArrayList<>(List.of("summarize"));
+            args.addAll(List.of(merged));
+            args.addAll(List.of("--out", dir.resolve("cli-merged.csv").toString()));
+            cliOut = cli(args.toArray(String[]::new));
+        } finally {
+            ModelCache.shared().setBudget(ModelCache.parseBudget("25%")); // an executor's default
+        }
+        Path out = dir.resolve("spark-merged.csv");
+        List<String> args = new ArrayList<>(List.of(merged));
+        args.addAll(List.of("--out", out.toString(), "--partitions", "3"));
+        assertEquals(0, spark(args.toArray(String[]::new)));
+        assertEquals(Files.readString(cliOut), Files.readString(out));
     }
 
     @Test

@@ -36,9 +36,14 @@ public final class TextGenerator implements AutoCloseable {
 
     /** The model from the JVM's {@link ModelCache}: a shared, read-only copy unless caching is off. */
     public static TextGenerator load(Path modelDir, ModelOptions options) throws IOException {
+        return load(modelDir, options, ModelCache.shared());
+    }
+
+    /** The model leased from {@code cache} ({@link ModelCache#uncached()}: a model of its own). */
+    public static TextGenerator load(Path modelDir, ModelOptions options, ModelCache cache) throws IOException {
         TextTokenizer tokenizer = TextTokenizer.load(modelDir);
         try {
-            return new TextGenerator(ModelCache.shared().lease(modelDir, options), tokenizer, modelDir);
+            return new TextGenerator(cache.lease(modelDir, options), tokenizer, modelDir);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

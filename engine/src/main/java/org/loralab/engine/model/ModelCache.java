@@ -109,6 +109,11 @@ public final class ModelCache {
         this.loader = loader;
     }
 
+    /** A cache that keeps nothing: each lease loads a model of its own and frees it when closed. */
+    public static ModelCache uncached() {
+        return new ModelCache(0);
+    }
+
     /** The JVM's cache, its budget from {@value #BUDGET_PROPERTY} (default {@value #DEFAULT_BUDGET}). */
     public static ModelCache shared() {
         ModelCache c = shared;

@@ -14,6 +14,7 @@ import org.loralab.engine.generate.TextGenerator;
 import java.nio.file.Path;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.RowAdapters;
+import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelConfig;
 import org.loralab.engine.model.Jobs;
 import org.loralab.engine.model.CausalLM;
@@ -114,6 +115,19 @@ public final class Summarizer implements AutoCloseable {
 
     /** With the given way of applying per-row adapters (for benchmarks and tests). */
     public static Summarizer open(SummarizeOptions options, AdapterTable adapters, RowAdapters.Mode mode) throws IOException {
+        return open(options, adapters, mode, ModelCache.shared());
+    }
+
+    /**
+     * As {@link #open(SummarizeOptions)}, the base model leased from {@code cache}: {@link ModelCache#uncached()} gives a
+     * model of its own, into which a {@code mergeAdapter} adapter is merged (a shared model only attaches it).
+     */
+    public static Summarizer openFrom(ModelCache cache, SummarizeOptions options) throws IOException {
+        return open(options, null, rowAdapterMode(), cache);
+    }
+
+    private static Summarizer open(SummarizeOptions options, AdapterTable adapters, RowAdapters.Mode mode, ModelCache cache)
+            throws IOException {
         if (adapters != null) {
             if (options.adapter() != null) {
                 throw new IllegalArgumentException("give either one adapter or an adapter table with an adapter column, not both");
@@ -121,7 +135,7 @@ public final class Summarizer implements AutoCloseable {
         }
         AdapterTable.Checked checked = adapters == null ? null : adapters.checkWith(ModelConfig.load(options.baseModel()));
         try {
-            return Jobs.run(() -> openWithoutRecording(options, adapters, checked, mode));
+            return Jobs.run(() -> openWithoutRecording(options, adapters, checked, mode, cache));
         } catch (OutOfMemoryError e) {
             throw OutOfMemoryInJob.of("Loading for Summarize", "the base model " + options.baseModel()
                     + (options.adapter() == null ? "" : " with the adapter " + options.adapter()), e);
@@ -129,8 +143,8 @@ public final class Summarizer implements AutoCloseable {
     }
 
     private static Summarizer openWithoutRecording(SummarizeOptions options, AdapterTable table, AdapterTable.Checked checked,
-            RowAdapters.Mode mode) throws IOException {
-        TextGenerator g = TextGenerator.load(options.baseModel(), options.device());
+            RowAdapters.Mode mode, ModelCache cache) throws IOException {
+        TextGenerator g = TextGenerator.load(options.baseModel(), options.device(), cache);
         try {
             if (table != null) {
                 RowAdapters rows = RowAdapters.attach(checked.usable(), g.model(), mode);
