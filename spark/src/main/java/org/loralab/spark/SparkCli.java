@@ -54,8 +54,8 @@ public final class SparkCli implements Runnable {
     }
 
     /**
-     * As the CLI: an output may not be an input or a folder holding one. Only local paths are compared (a URL is for
-     * Spark's file system to resolve; Spark itself refuses to overwrite a Parquet path it reads from).
+     * As the CLI: an output may not be an input or a folder holding one. Local paths, before Spark starts (real paths,
+     * so links count); {@link SparkPaths} checks every path again as Spark's file systems name it once the session is up.
      */
     static void requireNotInput(String output, String option, Object... inputs) throws IOException {
         if (output == null || output.contains("://")) {
@@ -148,6 +148,8 @@ public final class SparkCli implements Runnable {
             requireNotInput(out, "--out", data, model, adapter);
             SummarizeJob job = job();
             SparkSession spark = sparkArgs.session("loralab summarize");
+            SparkPaths.requireNotInput(spark, out, "--out", data);
+            SparkTables.requireWritable(spark, out); // before the work; checked again when written
             Dataset<Row> input = sparkArgs.read(spark, data);
             SparkSummarize.Metrics metrics = SparkSummarize.Metrics.register(spark);
             long start = System.nanoTime();
@@ -196,6 +198,11 @@ public final class SparkCli implements Runnable {
             job.rowColumn = sparkArgs.rowCol;
             job.params.putAll(RougeParams.SCHEMA.values(p));
             SparkSession spark = sparkArgs.session("loralab rouge");
+            SparkPaths.requireNotInput(spark, out, "--out", data);
+            SparkPaths.requireNotInput(spark, summary, "--summary", data);
+            SparkPaths.requireDistinct(spark, out, "--out", summary, "--summary");
+            SparkTables.requireWritable(spark, out);
+            SparkTables.requireWritable(spark, summary);
             SparkRouge.Result r = SparkRouge.score(sparkArgs.read(spark, data), job);
             if (r.scoredRows() == 0) {
                 throw new IllegalArgumentException(r.inputRows() == 0 ? data + " has no rows"

@@ -2,7 +2,6 @@ package org.loralab.spark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,13 +61,17 @@ public final class SparkTables {
         }
     }
 
+    /** A Parquet output must be absent or a Spark output (_SUCCESS); other formats are checked when written. */
+    public static void requireWritable(SparkSession spark, String path) throws IOException {
+        if (path != null && isParquet(path)) {
+            SparkPaths.requireReplaceable(spark, path);
+        }
+    }
+
     /** Writes {@code df} to {@code path}; a Parquet folder is replaced only when it is a Spark output (has _SUCCESS). */
     public static void write(Dataset<Row> df, String path) throws IOException {
         if (isParquet(path)) {
-            Path p = path.contains("://") ? null : Path.of(path); // a URL: Spark's file system decides
-            if (p != null && Files.exists(p) && !Files.exists(p.resolve("_SUCCESS"))) {
-                throw new IOException(path + " exists and is not a Spark output folder (no _SUCCESS): not replacing it");
-            }
+            SparkPaths.requireReplaceable(df.sparkSession(), path);
             df.write().mode(SaveMode.Overwrite).parquet(path);
             return;
         }
