@@ -116,6 +116,15 @@ class SparkSummarizeTest {
         assertEquals("row 5: the document is missing", column(out, "summary_error").get(5));
     }
 
+    /** Rows numbered by a column (here the CSV's id, read as text, equal to the position) give the CLI's table. */
+    @Test
+    void rowsNumberedByAColumnGiveTheCliTable() throws Exception {
+        Path out = dir.resolve("spark-row-col.csv");
+        assertEquals(0, spark("-m", model.toString(), "--adapter", adapter.toString(), "--data", docs.toString(), "--out", out.toString(),
+                "--partitions", "3", "--row-col", "id"));
+        assertEquals(Files.readString(cliAdapter), Files.readString(out));
+    }
+
     @Test
     void eachRowUsesTheAdapterOfItsAdapterColumn() throws Exception {
         Path out = dir.resolve("spark-rows.parquet");
