@@ -24,11 +24,10 @@ import org.loralab.engine.cli.LoraLabCli;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RandomB;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
-import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.table.TableFiles;
 import org.loralab.engine.table.Tables;
@@ -56,19 +55,7 @@ class SparkSummarizeTest {
     @BeforeAll
     static void setUp() throws Exception {
         model = new TinyCheckpoint().seed(4).write(dir.resolve("base"));
-        try (CausalLM m = CausalLM.load(model, new ModelOptions("cpu", "auto"));
-                LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 3)) {
-            java.util.Random r = new java.util.Random(2);
-            for (LoraModule mod : a.modules().values()) {
-                float[] b = new float[(int) mod.b().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.2);
-                }
-                NativeArrays.assign(mod.b(), b);
-            }
-            adapter = dir.resolve("adapter");
-            AdapterWriter.write(a, null, adapter, false);
-        }
+        adapter = writeAdapter(model, dir.resolve("adapter"));
         // id, document (a few missing or blank), adapter (this adapter, blank for the base model, one folder that is no adapter)
         StringBuilder csv = new StringBuilder("id,document,adapter\n");
         for (int i = 0; i < ROWS; i++) {
@@ -81,6 +68,16 @@ class SparkSummarizeTest {
                 "--chunk-rows", "50");
         cliAdapter = cli("summarize", "-m", model.toString(), "--adapter", adapter.toString(), "--data", docs.toString(), "--out",
                 dir.resolve("cli-adapter.csv").toString());
+    }
+
+    /** An adapter of {@code base} on every linear layer, with random B (a fresh adapter is the base model). */
+    private static Path writeAdapter(Path base, Path to) throws Exception {
+        try (CausalLM m = CausalLM.load(base, new ModelOptions("cpu", "float32"));
+                LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 3)) {
+            RandomB.fill(a, 2, 0.2);
+            AdapterWriter.write(a, null, to, false);
+        }
+        return to;
     }
 
     /** Runs the single-machine CLI with {@link #GENERATION}; returns its --out. */
@@ -159,19 +156,7 @@ class SparkSummarizeTest {
     @Test
     void aMergedAdapterIsMergedAsInTheCli() throws Exception {
         Path bf16 = new TinyCheckpoint().seed(4).dtype("bfloat16").write(dir.resolve("base-bf16"));
-        Path bf16Adapter = dir.resolve("adapter-bf16");
-        try (CausalLM m = CausalLM.load(bf16, new ModelOptions("cpu", "float32"));
-                LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 3)) {
-            java.util.Random r = new java.util.Random(2);
-            for (LoraModule mod : a.modules().values()) {
-                float[] b = new float[(int) mod.b().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.2);
-                }
-                NativeArrays.assign(mod.b(), b);
-            }
-            AdapterWriter.write(a, null, bf16Adapter, false);
-        }
+        Path bf16Adapter = writeAdapter(bf16, dir.resolve("adapter-bf16"));
         String[] merged = {"-m", bf16.toString(), "--adapter", bf16Adapter.toString(), "--merge", "--dtype", "bfloat16", "--data",
             docs.toString()};
         ModelCache.shared().setBudget(0); // as the CLI's main sets it

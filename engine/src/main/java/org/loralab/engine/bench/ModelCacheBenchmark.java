@@ -6,15 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RandomB;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
-import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
@@ -49,14 +47,7 @@ public final class ModelCacheBenchmark {
             System.out.printf(Locale.ROOT, "model %s: %.1f MiB of weights, %s; cold load %.3f s%n", model, bytes / 1048576.0,
                     m.dtypeChoice(), coldLoad);
             try (LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(8, 16, LoraConfig.ALL_LINEAR), false, 1)) {
-                Random r = new Random(2);
-                for (LoraModule mod : a.modules().values()) {
-                    float[] b = new float[(int) mod.b().getShape().size()];
-                    for (int i = 0; i < b.length; i++) {
-                        b[i] = (float) (r.nextGaussian() * 0.02);
-                    }
-                    NativeArrays.assign(mod.b(), b);
-                }
+                RandomB.fill(a, 2, 0.02);
                 AdapterWriter.write(a, null, adapter, false);
             }
         }

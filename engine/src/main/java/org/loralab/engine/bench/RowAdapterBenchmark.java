@@ -13,12 +13,11 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RandomB;
 import org.loralab.engine.lora.RowAdapters;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.PyTorchInternals;
-import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
 import org.loralab.engine.summarize.AdapterTable;
@@ -124,14 +123,7 @@ public final class RowAdapterBenchmark {
     /** An adapter with random B (LoRA starts B at zero, which would make every adapter the base model). */
     private static void write(CausalLM model, LoraConfig config, long seed, Path to) throws IOException {
         try (LoraAdapter a = LoraAdapter.create(model, config, false, seed)) {
-            Random r = new Random(seed);
-            for (LoraModule mod : a.modules().values()) {
-                float[] b = new float[(int) mod.b().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.01);
-                }
-                NativeArrays.assign(mod.b(), b);
-            }
+            RandomB.fill(a, seed, 0.01);
             AdapterWriter.write(a, null, to, false);
         }
     }

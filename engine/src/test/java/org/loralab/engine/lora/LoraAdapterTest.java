@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,14 +56,7 @@ class LoraAdapterTest {
 
     /** Gives B random values: a fresh adapter's B is zero, which would make every comparison trivial. */
     static void randomiseB(LoraAdapter a, long seed) {
-        Random r = new Random(seed);
-        for (LoraModule mod : a.modules().values()) {
-            float[] b = new float[(int) mod.b().getShape().size()];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (r.nextGaussian() * 0.05);
-            }
-            mod.b().set(b);
-        }
+        RandomB.fill(a, seed, 0.05);
     }
 
     static double maxAbsDiff(float[] x, float[] y) {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.model.Architecture;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
-import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
 
 /**
@@ -29,14 +28,7 @@ class MergeInPlaceTest {
             Path base = new TinyCheckpoint().architecture(Architecture.QWEN2).seed(8).dtype(dtype).write(dir.resolve(dtype));
             try (CausalLM model = CausalLM.load(base, new ModelOptions("cpu", dtype));
                     LoraAdapter a = LoraAdapter.create(model, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 2)) {
-                java.util.Random r = new java.util.Random(1);
-                for (LoraModule mod : a.modules().values()) {
-                    float[] b = new float[(int) mod.b().getShape().size()];
-                    for (int i = 0; i < b.length; i++) {
-                        b[i] = (float) (r.nextGaussian() * 0.3);
-                    }
-                    NativeArrays.assign(mod.b(), b);
-                }
+                RandomB.fill(a, 1, 0.3);
                 a.attach(model);
                 float[] unmerged = LoraAdapterTest.logits(model);
                 a.detach(model);

@@ -18,12 +18,11 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RandomB;
 import org.loralab.engine.lora.RowAdapters;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelCache;
 import org.loralab.engine.model.ModelOptions;
-import org.loralab.engine.model.NativeArrays;
 import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.prompt.PromptFormat;
@@ -56,14 +55,7 @@ class RowAdaptersTest {
 
     static void write(CausalLM m, LoraConfig config, long seed, Path to) throws Exception {
         try (LoraAdapter a = LoraAdapter.create(m, config, false, seed)) {
-            java.util.Random r = new java.util.Random(seed);
-            for (LoraModule mod : a.modules().values()) {
-                float[] b = new float[(int) mod.b().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.3);
-                }
-                NativeArrays.assign(mod.b(), b);
-            }
+            RandomB.fill(a, seed, 0.3);
             AdapterWriter.write(a, null, to, false);
         }
     }

@@ -19,7 +19,7 @@ import org.loralab.engine.generate.GenerationConfig;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.LoraModule;
+import org.loralab.engine.lora.RandomB;
 import org.loralab.engine.model.CausalLM;
 import org.loralab.engine.model.ModelOptions;
 import org.loralab.engine.model.TinyCheckpoint;
@@ -44,14 +44,7 @@ class SummarizerTest {
         model = new TinyCheckpoint().seed(4).write(dir.resolve("base"));
         try (CausalLM m = CausalLM.load(model, new ModelOptions("cpu", "auto"));
                 LoraAdapter a = LoraAdapter.create(m, LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR), false, 3)) {
-            java.util.Random r = new java.util.Random(2);
-            for (LoraModule mod : a.modules().values()) {
-                float[] b = new float[(int) mod.b().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.2);
-                }
-                org.loralab.engine.model.NativeArrays.assign(mod.b(), b);
-            }
+            RandomB.fill(a, 2, 0.2);
             adapter = dir.resolve("adapter");
             AdapterWriter.write(a, null, adapter, false);
         }
