@@ -1,27 +1,20 @@
 package org.loralab.engine.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralab.engine.train.KnimeWorkers.assertSameWeights;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.PeftNames;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.merge.MergeMethod;
 import org.loralab.engine.merge.MergeSettings;
@@ -43,7 +36,7 @@ class ConcurrentJobsTest {
     @TempDir
     static Path dir;
     static Path model;
-    static ExecutorService workers;
+    static KnimeWorkers workers;
 
     private static final LoraConfig LORA = LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR).withDropout(0.1);
 
@@ -51,16 +44,12 @@ class ConcurrentJobsTest {
     static void setUp() throws Exception {
         Engine.getEngine("PyTorch"); // initialised here, on the test's thread
         model = new TinyCheckpoint().seed(5).write(dir.resolve("base"));
-        // fresh threads, each switched to PyTorch's default grad mode as a KNIME worker thread has it
-        workers = Executors.newFixedThreadPool(2, r -> new Thread(() -> {
-            JniUtils.setGradMode(true);
-            r.run();
-        }, "KNIME-Worker-test"));
+        workers = new KnimeWorkers();
     }
 
     @AfterAll
     static void tearDown() {
-        workers.shutdownNow();
+        workers.close();
     }
 
     private static TrainingConfig config(long seed) {
@@ -79,33 +68,12 @@ class ConcurrentJobsTest {
                 .device(new ModelOptions("cpu", "auto")).build(), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
     }
 
-    /** Runs the jobs on the worker threads, released together. */
-    @SafeVarargs
-    private static List<Path> atOnce(Callable<Path>... jobs) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(jobs.length);
-        List<Future<Path>> running = new ArrayList<>();
-        for (Callable<Path> job : jobs) {
-            running.add(workers.submit(() -> {
-                start.await();
-                return job.call();
-            }));
-        }
-        List<Path> out = new ArrayList<>();
-        for (Future<Path> f : running) {
-            out.add(f.get());
-        }
-        return out;
-    }
 
-    private static void assertSameWeights(Path expected, Path actual) throws Exception {
-        assertArrayEquals(Files.readAllBytes(expected.resolve(PeftNames.WEIGHTS_FILE)),
-                Files.readAllBytes(actual.resolve(PeftNames.WEIGHTS_FILE)), actual + " differs from " + expected);
-    }
 
     @Test
     void aTrainingOnAnotherThreadEqualsTheSameTrainingHere() throws Exception {
         Path here = training("here", 21).call();
-        Path there = atOnce(training("there", 21)).get(0);
+        Path there = workers.atOnce(training("there", 21)).get(0);
         assertSameWeights(here, there);
     }
 
@@ -113,7 +81,7 @@ class ConcurrentJobsTest {
     void twoTrainingsAtOnceEachEqualTheirSoloRuns() throws Exception {
         Path soloA = training("solo-a", 31).call();
         Path soloB = training("solo-b", 32).call();
-        List<Path> both = atOnce(training("both-a", 31), training("both-b", 32));
+        List<Path> both = workers.atOnce(training("both-a", 31), training("both-b", 32));
         assertSameWeights(soloA, both.get(0));
         assertSameWeights(soloB, both.get(1));
     }
@@ -123,7 +91,7 @@ class ConcurrentJobsTest {
         List<Path> bank = List.of(training("bank-a", 41).call(), training("bank-b", 42).call());
         Path soloMerge = adaptiveMerge("solo-merge", bank).call();
         Path soloTraining = training("solo-c", 43).call();
-        List<Path> both = atOnce(adaptiveMerge("both-merge", bank), training("both-c", 43));
+        List<Path> both = workers.atOnce(adaptiveMerge("both-merge", bank), training("both-c", 43));
         assertSameWeights(soloMerge, both.get(0));
         assertSameWeights(soloTraining, both.get(1));
         assertEquals(2, bank.size());

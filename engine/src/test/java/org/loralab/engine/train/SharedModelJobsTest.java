@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralab.engine.train.KnimeWorkers.assertSameWeights;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralab.engine.lora.AdapterWriter;
 import org.loralab.engine.lora.LoraAdapter;
 import org.loralab.engine.lora.LoraConfig;
-import org.loralab.engine.lora.PeftNames;
 import org.loralab.engine.merge.MergeJob;
 import org.loralab.engine.merge.MergeMethod;
 import org.loralab.engine.merge.MergeSettings;
@@ -39,7 +33,6 @@ import org.loralab.engine.model.TinyCheckpoint;
 import org.loralab.engine.progress.ProgressListener;
 import org.loralab.engine.summarize.SummarizeOptions;
 import org.loralab.engine.summarize.Summarizer;
-import org.loralab.engine.summarize.SummaryResult;
 
 /**
  * Jobs on the JVM's shared model cache, as KNIME runs them: parallel branches on worker threads
@@ -51,7 +44,7 @@ class SharedModelJobsTest {
     @TempDir
     static Path dir;
     static Path model;
-    static ExecutorService workers;
+    static KnimeWorkers workers;
 
     private static final LoraConfig LORA = LoraConfig.of(4, 8, LoraConfig.ALL_LINEAR).withDropout(0.1);
     private static final ModelOptions CPU = new ModelOptions("cpu", "auto");
@@ -61,15 +54,12 @@ class SharedModelJobsTest {
     static void setUp() throws Exception {
         Engine.getEngine("PyTorch");
         model = new TinyCheckpoint().seed(5).write(dir.resolve("base"));
-        workers = Executors.newFixedThreadPool(2, r -> new Thread(() -> {
-            JniUtils.setGradMode(true); // as a KNIME worker thread has it
-            r.run();
-        }, "KNIME-Worker-test"));
+        workers = new KnimeWorkers();
     }
 
     @AfterAll
     static void tearDown() {
-        workers.shutdownNow();
+        workers.close();
     }
 
     /** Back to the test suite's setting (no caching), which also frees every idle model. */
@@ -100,27 +90,7 @@ class SharedModelJobsTest {
                 .output(dir.resolve(name)).device(CPU).build(), TrainingFixtures.rows().subList(0, 4), TrainingListener.NONE).adapter();
     }
 
-    @SafeVarargs
-    private static List<Path> atOnce(Callable<Path>... jobs) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(jobs.length);
-        List<Future<Path>> running = new ArrayList<>();
-        for (Callable<Path> job : jobs) {
-            running.add(workers.submit(() -> {
-                start.await();
-                return job.call();
-            }));
-        }
-        List<Path> out = new ArrayList<>();
-        for (Future<Path> f : running) {
-            out.add(f.get());
-        }
-        return out;
-    }
 
-    private static void assertSameWeights(Path expected, Path actual) throws Exception {
-        assertArrayEquals(Files.readAllBytes(expected.resolve(PeftNames.WEIGHTS_FILE)),
-                Files.readAllBytes(actual.resolve(PeftNames.WEIGHTS_FILE)), actual + " differs from " + expected);
-    }
 
     private static List<String> summaries(Path adapter, boolean merge) throws Exception {
         try (Summarizer s = Summarizer.open(new SummarizeOptions(model, adapter, merge, TrainingFixtures.PROMPT, 256, 2, CPU))) {
@@ -145,11 +115,11 @@ class SharedModelJobsTest {
         Path soloMerge = adaptiveMerge("solo-merge", bank).call();
         ModelCache cache = cacheOn();
         long loads = cache.loads();
-        List<Path> both = atOnce(training("both-a", 31), training("both-b", 32));
+        List<Path> both = workers.atOnce(training("both-a", 31), training("both-b", 32));
         assertEquals(1, cache.loads() - loads, "the two trainings share one load");
         assertSameWeights(soloA, both.get(0));
         assertSameWeights(soloB, both.get(1));
-        List<Path> next = atOnce(adaptiveMerge("cached-merge", bank), training("cached-c", 31));
+        List<Path> next = workers.atOnce(adaptiveMerge("cached-merge", bank), training("cached-c", 31));
         assertEquals(1, cache.loads() - loads, "the next node reads the model already loaded");
         assertSameWeights(soloMerge, next.get(0));
         assertSameWeights(soloA, next.get(1));
@@ -187,7 +157,7 @@ class SharedModelJobsTest {
             }
         };
         // fails mid-training, its adapter attached to its view and gradients recorded
-        Exception e = assertThrows(Exception.class, () -> atOnce(training("failing", 61, failing)));
+        Exception e = assertThrows(Exception.class, () -> workers.atOnce(training("failing", 61, failing)));
         assertTrue(String.valueOf(e.getCause()).contains("failed on purpose"), String.valueOf(e.getCause()));
         // a Summarize that fails after its lease: an adapter made for another base model
         Path otherBase = new TinyCheckpoint().seed(9).hiddenSize(48).write(dir.resolve("other-base"));
@@ -196,7 +166,7 @@ class SharedModelJobsTest {
             AdapterWriter.write(a, null, foreign, false);
         }
         assertThrows(Exception.class, () -> summaries(foreign, true));
-        Path after = atOnce(training("after-failures", 61)).get(0);
+        Path after = workers.atOnce(training("after-failures", 61)).get(0);
         assertEquals(1, cache.loads() - loads, "still the one load");
         assertSameWeights(solo, after);
         cache.releaseIdle(); // every lease came back: nothing stays loaded
